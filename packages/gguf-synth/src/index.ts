@@ -1,0 +1,13 @@
+export * from "./architectures/shapes.js";
+export type { TensorTypeChooser } from "./architectures/tensorFactory.js";
+export { DEEPSEEK_V3_CHAT_TEMPLATE } from "./chatTemplate.js";
+export { GgmlType, ggmlBlockLayout, tensorByteSize, type GgmlTypeName } from "./ggmlTypes.js";
+export * from "./presets.js";
+export {
+  synthesizeModel,
+  shardPath,
+  SYNTHETIC_MARKER_KEY,
+  type SynthesizeOptions,
+  type SynthesizedModel,
+} from "./synthesizeModel.js";
+export { DEEPSEEK_TOKENS } from "./tokenizer/buildVocab.js";
