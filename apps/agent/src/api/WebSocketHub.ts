@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import {
+  CLOSE_PROTOCOL_MISMATCH,
+  negotiateProtocol,
+  WEBSOCKET_PATH,
+  type ApiError,
+  type ServerMessage,
+  type Topic,
+  type TopicData,
+} from "@quantdeck/shared";
+import { WebSocket, WebSocketServer } from "ws";
+import { log } from "../util/log.js";
+import { parseClientMessage } from "./parseClientMessage.js";
+import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
+
+export interface WebSocketHubOptions {
+  guard: GuardOptions;
+  agentVersion: string;
+  protocolVersion: number;
+  /** The current value of each topic, sent to a client when it subscribes. */
+  snapshots: { [T in Topic]: () => TopicData<T> };
+}
+
+interface Session {
+  id: string;
+  greeted: boolean;
+  topics: Set<Topic>;
+  alive: boolean;
+}
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_POLICY = 1008;
+
+/**
+ * The agent's WebSocket endpoint: upgrade checks, the hello/welcome handshake, topic
+ * subscriptions and broadcasts. A bad message gets a typed error reply; it never throws.
+ */
+export class WebSocketHub {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  private readonly sessions = new Map<WebSocket, Session>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly options: WebSocketHubOptions) {
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Handles an HTTP upgrade; answers with a plain HTTP error when the request is refused. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? "/", "http://agent").pathname;
+    if (path !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, { code: "notFound", title: `No WebSocket at ${path}` });
+    const verdict = guardRequest(
+      {
+        host: request.headers.host,
+        origin: request.headers.origin,
+        authorization: request.headers.authorization,
+        cookie: request.headers.cookie,
+        "x-forwarded-host": headerValue(request.headers["x-forwarded-host"]),
+      },
+      this.options.guard,
+    );
+    if (!verdict.ok) {
+      log.warn("websocket refused", { reason: verdict.error.code, origin: request.headers.origin });
+      return refuseUpgrade(socket, verdict.status, verdict.error);
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  }
+
+  /** Sends `data` to every greeted client subscribed to `topic`. */
+  publish<T extends Topic>(topic: T, data: TopicData<T>): void {
+    const payload = JSON.stringify({ type: "event", topic, data });
+    for (const [ws, session] of this.sessions) {
+      if (session.greeted && session.topics.has(topic) && ws.readyState === WebSocket.OPEN) ws.send(payload);
+    }
+  }
+
+  hasSubscribers(topic: Topic): boolean {
+    for (const session of this.sessions.values()) if (session.topics.has(topic)) return true;
+    return false;
+  }
+
+  /** Closes every connection with "going away", so clients know to reconnect later. */
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const ws of this.sessions.keys()) ws.close(CLOSE_GOING_AWAY, "agent shutting down");
+    this.server.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const session: Session = { id: randomUUID(), greeted: false, topics: new Set(), alive: true };
+    this.sessions.set(ws, session);
+    const helloTimer = setTimeout(() => {
+      if (!session.greeted) ws.close(CLOSE_POLICY, "no hello");
+    }, HELLO_TIMEOUT_MS);
+    ws.on("pong", () => (session.alive = true));
+    ws.on("message", (data, isBinary) => this.receive(ws, session, data, isBinary));
+    ws.on("close", () => {
+      clearTimeout(helloTimer);
+      this.sessions.delete(ws);
+    });
+    ws.on("error", (error) => log.warn("websocket error", { session: session.id, error: error.message }));
+  }
+
+  private receive(ws: WebSocket, session: Session, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
+    const parsed = parseClientMessage(data, isBinary);
+    if (!parsed.ok) return this.sendError(ws, parsed.error);
+    const message = parsed.message;
+
+    if (message.type === "hello") {
+      if (session.greeted) return this.sendError(ws, { code: "alreadyGreeted", title: "Already greeted", hint: "Send hello once per connection." });
+      const verdict = negotiateProtocol(message.protocolVersion, this.options.protocolVersion);
+      if (!verdict.ok) {
+        send(ws, {
+          type: "rejected",
+          reason: verdict.reason,
+          agentProtocolVersion: this.options.protocolVersion,
+          agentVersion: this.options.agentVersion,
+        });
+        ws.close(CLOSE_PROTOCOL_MISMATCH, verdict.reason);
+        return;
+      }
+      session.greeted = true;
+      log.debug("client connected", { session: session.id, client: message.client.name });
+      return send(ws, {
+        type: "welcome",
+        protocolVersion: this.options.protocolVersion,
+        agentVersion: this.options.agentVersion,
+        sessionId: session.id,
+      });
+    }
+    if (!session.greeted) {
+      return this.sendError(ws, { code: "handshakeRequired", title: "Say hello first", hint: "The first message must be {type: \"hello\", protocolVersion, client}." });
+    }
+    switch (message.type) {
+      case "subscribe":
+        for (const topic of message.topics) {
+          session.topics.add(topic);
+          this.sendSnapshot(ws, topic);
+        }
+        return;
+      case "unsubscribe":
+        for (const topic of message.topics) session.topics.delete(topic);
+        return;
+      case "ping":
+        return send(ws, message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id });
+    }
+  }
+
+  private sendSnapshot(ws: WebSocket, topic: Topic): void {
+    switch (topic) {
+      case "status":
+        return send(ws, { type: "event", topic, data: this.options.snapshots.status() });
+    }
+  }
+
+  private sendError(ws: WebSocket, error: ApiError): void {
+    send(ws, { type: "error", error });
+  }
+
+  /** Drops clients that stopped answering pings (a laptop lid closed, a network gone). */
+  private checkHeartbeats(): void {
+    for (const [ws, session] of this.sessions) {
+      if (!session.alive) {
+        ws.terminate();
+        continue;
+      }
+      session.alive = false;
+      ws.ping();
+    }
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const reasonPhrases: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found" };
+
+function refuseUpgrade(socket: Duplex, status: number, error: ApiError): void {
+  const body = JSON.stringify({ error });
+  socket.end(
+    `HTTP/1.1 ${status} ${reasonPhrases[status] ?? "Error"}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

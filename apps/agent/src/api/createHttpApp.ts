@@ -1,0 +1,128 @@
+import {
+  authStateSchema,
+  loginRequestSchema,
+  TOKEN_COOKIE,
+  type AgentStatus,
+  type HealthResponse,
+} from "@quantdeck/shared";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { describeZodError, HttpError, internalError } from "./httpErrors.js";
+import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
+import { tokenFromHeaders, tokensMatch } from "./security/tokens.js";
+import { log } from "../util/log.js";
+
+export interface HttpAppDeps {
+  guard: GuardOptions;
+  agentVersion: string;
+  protocolVersion: number;
+  getStatus: () => AgentStatus;
+}
+
+/** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
+const PUBLIC_PATHS = new Set(["/api/health", "/api/auth", "/api/auth/login"]);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createHttpApp(deps: HttpAppDeps) {
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    const verdict = guardRequest(
+      {
+        host: c.req.header("host"),
+        origin: c.req.header("origin"),
+        authorization: c.req.header("authorization"),
+        cookie: c.req.header("cookie"),
+        "x-forwarded-host": c.req.header("x-forwarded-host"),
+      },
+      deps.guard,
+      { requireToken: !PUBLIC_PATHS.has(c.req.path) },
+    );
+    if (!verdict.ok) return c.json({ error: verdict.error }, verdict.status);
+    await next();
+  });
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, {
+          code: "payloadTooLarge",
+          title: "The request is too large",
+          hint: `Send at most ${MAX_BODY_BYTES / 1024} KiB.`,
+        });
+      },
+    }),
+  );
+
+  app.get("/api/health", (c) =>
+    c.json({ ok: true, agentVersion: deps.agentVersion, protocolVersion: deps.protocolVersion } satisfies HealthResponse),
+  );
+
+  app.get("/api/status", (c) => c.json(deps.getStatus()));
+
+  app.get("/api/auth", (c) => {
+    const given = tokenFromHeaders({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });
+    const token = deps.guard.token;
+    return c.json(
+      authStateSchema.parse({
+        required: token !== undefined,
+        authenticated: token === undefined || (given !== undefined && tokensMatch(given, token)),
+      }),
+    );
+  });
+
+  app.post("/api/auth/login", async (c) => {
+    const body = loginRequestSchema.safeParse(await readJson(c));
+    if (!body.success) {
+      throw new HttpError(400, { code: "badRequest", title: "Invalid login request", hint: describeZodError(body.error) });
+    }
+    const token = deps.guard.token;
+    if (token !== undefined && !tokensMatch(body.data.token, token)) {
+      throw new HttpError(401, {
+        code: "unauthorized",
+        title: "That token is not correct",
+        hint: "Copy the token from QUANTDECK_TOKEN on the agent's machine.",
+      });
+    }
+    if (token !== undefined) {
+      // HttpOnly keeps scripts away from it; SameSite=Strict keeps other sites from using it.
+      setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/" });
+    }
+    return c.json({ required: token !== undefined, authenticated: true });
+  });
+
+  app.post("/api/auth/logout", (c) => {
+    deleteCookie(c, TOKEN_COOKIE, { path: "/" });
+    return c.json({ required: deps.guard.token !== undefined, authenticated: false });
+  });
+
+  app.notFound((c) =>
+    c.json(
+      { error: { code: "notFound", title: `No such endpoint: ${c.req.method} ${c.req.path}`, hint: "See the API section of the README." } },
+      404,
+    ),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json({ error: error.body }, error.status);
+    log.error("request failed", { method: c.req.method, path: c.req.path, error: String(error) });
+    return c.json({ error: internalError }, 500);
+  });
+
+  return app;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new HttpError(400, {
+      code: "badRequest",
+      title: "The request body is not valid JSON",
+      hint: "Send a JSON object with Content-Type: application/json.",
+    });
+  }
+}

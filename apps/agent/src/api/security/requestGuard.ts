@@ -1,0 +1,70 @@
+import type { ApiError } from "@quantdeck/shared";
+import { isAllowedHost, isAllowedOrigin, type HostPolicy } from "./hostChecks.js";
+import { tokenFromHeaders, tokensMatch } from "./tokens.js";
+
+export interface RequestHeaders {
+  host?: string | undefined;
+  origin?: string | undefined;
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+  /** Set by the dashboard's server: the Host the browser used. */
+  "x-forwarded-host"?: string | undefined;
+}
+
+export interface GuardOptions extends HostPolicy {
+  token: string | undefined;
+}
+
+/**
+ * The checks every HTTP request and WebSocket upgrade passes, in one place. The Host the
+ * browser used is `X-Forwarded-Host` when the dashboard's server relays the request (it
+ * overwrites any value a client sent), else `Host`. Both must pass when both are present: a
+ * DNS-rebound page is same-origin, so it can add `X-Forwarded-Host` without a preflight.
+ */
+export function guardRequest(
+  headers: RequestHeaders,
+  options: GuardOptions,
+  { requireToken = true }: { requireToken?: boolean } = {},
+): { ok: true } | { ok: false; status: 401 | 403; error: ApiError } {
+  const forwarded = headers["x-forwarded-host"];
+  const host = forwarded ?? headers.host;
+  const hostsOk =
+    isAllowedHost(headers.host, options) && (forwarded === undefined || isAllowedHost(forwarded, options));
+  if (!hostsOk) {
+    return {
+      ok: false,
+      status: 403,
+      error: {
+        code: "forbiddenHost",
+        title: "This host name is not allowed",
+        hint: "Open the dashboard at localhost, or add the name to QUANTDECK_ALLOWED_HOSTS on the agent.",
+      },
+    };
+  }
+  if (!isAllowedOrigin(headers.origin, host)) {
+    return {
+      ok: false,
+      status: 403,
+      error: {
+        code: "forbiddenOrigin",
+        title: "Requests from another site are refused",
+        hint: "Use the Quantdeck dashboard itself; other web pages cannot drive the agent.",
+      },
+    };
+  }
+  if (requireToken && options.token) {
+    const given = tokenFromHeaders(headers);
+    if (!given || !tokensMatch(given, options.token)) {
+      return {
+        ok: false,
+        status: 401,
+        error: {
+          code: "unauthorized",
+          title: "An access token is required",
+          hint: "Sign in with the agent's token (QUANTDECK_TOKEN on the agent's machine).",
+        },
+      };
+    }
+  }
+  return { ok: true };
+}

@@ -1,0 +1,116 @@
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { isLoopbackHost } from "./api/security/hostChecks.js";
+
+/**
+ * The agent's configuration, from command-line flags first, then the environment.
+ * This is the only module that reads `process.env` or `process.argv`.
+ */
+export interface AgentConfig {
+  /** Address to listen on. Anything but loopback requires a token. Defaults to 127.0.0.1. */
+  host: string;
+  /** TCP port; 0 picks a free one. Defaults to 7700. */
+  port: number;
+  /** Where the agent keeps its state and the demo model. Defaults to ~/.quantdeck. */
+  dataDir: string;
+  /** The folder models are downloaded to and looked up in. Defaults to <dataDir>/models. */
+  modelsDir: string;
+  /** Access token; required when listening beyond loopback. Defaults to none. */
+  token: string | undefined;
+  /** Extra host names the agent answers to (besides loopback names and `host`), e.g. a LAN name. */
+  allowedHosts: string[];
+  /** Skip writing the demo model on first start. Defaults to false. */
+  noDemoModel: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const envSchema = z.object({
+  QUANTDECK_HOST: z.string().min(1).default("127.0.0.1"),
+  QUANTDECK_PORT: z.coerce.number().int().min(0).max(65535).default(7700),
+  QUANTDECK_DATA_DIR: z.string().min(1).optional(),
+  QUANTDECK_MODELS_DIR: z.string().min(1).optional(),
+  QUANTDECK_TOKEN: z.string().optional(),
+  QUANTDECK_ALLOWED_HOSTS: z.string().optional(),
+  QUANTDECK_NO_DEMO_MODEL: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+const MIN_TOKEN_LENGTH = 16;
+
+export function loadConfig(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): AgentConfig {
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      "data-dir": { type: "string" },
+      "models-dir": { type: "string" },
+      token: { type: "string" },
+      "allowed-hosts": { type: "string" },
+      "no-demo-model": { type: "boolean" },
+    },
+    strict: true,
+  });
+  const parsed = envSchema.safeParse({
+    ...env,
+    ...(flags.host !== undefined && { QUANTDECK_HOST: flags.host }),
+    ...(flags.port !== undefined && { QUANTDECK_PORT: flags.port }),
+    ...(flags["data-dir"] !== undefined && { QUANTDECK_DATA_DIR: flags["data-dir"] }),
+    ...(flags["models-dir"] !== undefined && { QUANTDECK_MODELS_DIR: flags["models-dir"] }),
+    ...(flags.token !== undefined && { QUANTDECK_TOKEN: flags.token }),
+    ...(flags["allowed-hosts"] !== undefined && { QUANTDECK_ALLOWED_HOSTS: flags["allowed-hosts"] }),
+    ...(flags["no-demo-model"] && { QUANTDECK_NO_DEMO_MODEL: "1" }),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `Invalid setting ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "unknown problem"}`,
+      "See the Configuration section of the README for valid values.",
+    );
+  }
+  const e = parsed.data;
+  const dataDir = absolute(e.QUANTDECK_DATA_DIR ?? join(homedir(), ".quantdeck"));
+  const token = e.QUANTDECK_TOKEN?.trim() || undefined;
+
+  if (!isLoopbackHost(e.QUANTDECK_HOST) && !token) {
+    throw new ConfigError(
+      `Refusing to listen on ${e.QUANTDECK_HOST} without an access token.`,
+      "Set QUANTDECK_TOKEN (16+ characters, e.g. `openssl rand -hex 24`), or keep the default 127.0.0.1 and use SSH port forwarding.",
+    );
+  }
+  if (token && token.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `QUANTDECK_TOKEN is too short (${token.length} characters).`,
+      `Use at least ${MIN_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 24\`.`,
+    );
+  }
+  return {
+    host: e.QUANTDECK_HOST,
+    port: e.QUANTDECK_PORT,
+    dataDir,
+    modelsDir: absolute(e.QUANTDECK_MODELS_DIR ?? join(dataDir, "models")),
+    token,
+    allowedHosts: (e.QUANTDECK_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    noDemoModel: e.QUANTDECK_NO_DEMO_MODEL === "1" || e.QUANTDECK_NO_DEMO_MODEL === "true",
+  };
+}
+
+function absolute(path: string): string {
+  const expanded = path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
+  return isAbsolute(expanded) ? expanded : resolve(expanded);
+}

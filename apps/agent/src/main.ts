@@ -1,0 +1,83 @@
+import { hostname } from "node:os";
+import { PROTOCOL_VERSION, type AgentStatus, type ModelSummary } from "@quantdeck/shared";
+import packageJson from "../package.json" with { type: "json" };
+import { createHttpApp } from "./api/createHttpApp.js";
+import { startServer } from "./api/startServer.js";
+import { WebSocketHub } from "./api/WebSocketHub.js";
+import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
+import { ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
+import { log } from "./util/log.js";
+
+const AGENT_VERSION = packageJson.version;
+const STATUS_INTERVAL_MS = 5_000;
+
+/** Composition root: configuration → modules → servers, and a clean shutdown. */
+async function main() {
+  let config: AgentConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.error(error.message, { hint: error.hint });
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const startedAt = new Date();
+  let demoModel: ModelSummary | null = null;
+  if (!config.noDemoModel && !hasAnyModel(config.modelsDir)) {
+    demoModel = ensureDemoModel(config.dataDir);
+    log.info("demo model ready", { file: demoModel.fileName, bytes: demoModel.sizeBytes, synthetic: true });
+  }
+
+  const getStatus = (): AgentStatus => ({
+    agentVersion: AGENT_VERSION,
+    protocolVersion: PROTOCOL_VERSION,
+    hostname: hostname(),
+    startedAt: startedAt.toISOString(),
+    uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    authRequired: config.token !== undefined,
+    demoModel,
+  });
+
+  const guard = { token: config.token, tokenRequired: config.token !== undefined, allowedHosts: [config.host, ...config.allowedHosts] };
+  const hub = new WebSocketHub({
+    guard,
+    agentVersion: AGENT_VERSION,
+    protocolVersion: PROTOCOL_VERSION,
+    snapshots: { status: getStatus },
+  });
+  const app = createHttpApp({ guard, agentVersion: AGENT_VERSION, protocolVersion: PROTOCOL_VERSION, getStatus });
+  const server = await startServer(app, hub, config.host, config.port);
+  const statusTimer = setInterval(() => {
+    if (hub.hasSubscribers("status")) hub.publish("status", getStatus());
+  }, STATUS_INTERVAL_MS);
+
+  const shownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  log.info("agent listening", {
+    url: `http://${shownHost}:${server.port}`,
+    version: AGENT_VERSION,
+    protocol: PROTOCOL_VERSION,
+    auth: config.token ? "token" : "loopback-only",
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    clearInterval(statusTimer);
+    hub.close();
+    await server.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  log.error("agent failed to start", { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
+import type { ModelSummary } from "@quantdeck/shared";
+
+export const DEMO_MODEL_FILE = "quantdeck-demo-deepseek2-Q8_0.gguf";
+const DEMO_SEED = 3407;
+
+/**
+ * Makes sure the demo model exists: a tiny DeepSeek-V3-shaped model with random weights,
+ * written locally (no network) so every page works on a fresh install. Written to a
+ * temporary name and renamed, so a crash never leaves a half-written model behind.
+ */
+export function ensureDemoModel(dataDir: string): ModelSummary {
+  const dir = join(dataDir, "demo");
+  const path = join(dir, DEMO_MODEL_FILE);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${path}.partial`;
+    rmSync(partial, { force: true });
+    synthesizeModel({
+      path: partial,
+      shape: demoDeepseek2Shape,
+      type: "Q8_0",
+      seed: DEMO_SEED,
+      name: "Quantdeck demo (synthetic DeepSeek-V3 shape)",
+    });
+    renameSync(partial, path);
+  }
+  return {
+    id: "quantdeck-demo",
+    name: "Quantdeck demo (synthetic DeepSeek-V3 shape)",
+    fileName: basename(path),
+    sizeBytes: statSync(path).size,
+    architecture: "deepseek2",
+    synthetic: true,
+  };
+}
+
+/** Whether the models folder already holds a GGUF model (then no demo is needed). */
+export function hasAnyModel(modelsDir: string): boolean {
+  if (!existsSync(modelsDir)) return false;
+  return readdirSync(modelsDir, { recursive: true, encoding: "utf8" }).some((name) => name.toLowerCase().endsWith(".gguf"));
+}

@@ -1,0 +1,84 @@
+import { get as httpGet } from "node:http";
+import { PROTOCOL_VERSION, serverMessageSchema, type ServerMessage } from "@quantdeck/shared";
+import { WebSocket } from "ws";
+
+/** A WebSocket client that queues parsed server messages, for step-by-step assertions. */
+export class TestSocket {
+  private queue: ServerMessage[] = [];
+  private waiters: ((message: ServerMessage) => void)[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data: Buffer) => {
+      const message = serverMessageSchema.parse(JSON.parse(data.toString()));
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(message);
+      else this.queue.push(message);
+    });
+    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, { headers });
+    return new Promise((resolve, reject) => {
+      ws.once("open", () => resolve(new TestSocket(ws)));
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  next(timeoutMs = 5_000): Promise<ServerMessage> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no message within timeout")), timeoutMs);
+      this.waiters.push((message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+  }
+
+  async hello(protocolVersion = PROTOCOL_VERSION): Promise<ServerMessage> {
+    this.send({ type: "hello", protocolVersion, client: { name: "test", version: "0" } });
+    return this.next();
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Opens a socket and waits for the HTTP status with which the upgrade was refused. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const ws = new WebSocket(url, { headers });
+  return new Promise((resolve, reject) => {
+    ws.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once("open", () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once("error", (error) => {
+      if (!String(error.message).includes("Unexpected server response")) reject(error);
+    });
+  });
+}
+
+/** GET with raw headers (fetch drops `Host`, a forbidden header in the Fetch standard). */
+export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on("error", reject);
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/** A model the agent knows about, as the dashboard lists it. */
+export const modelSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** File name of the model (the first shard for a split set); never a full local path. */
+  fileName: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  architecture: z.string(),
+  /** Made by Quantdeck with random weights: a demo, not a language model. */
+  synthetic: z.boolean(),
+});
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  agentVersion: z.string(),
+  protocolVersion: z.number().int(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const agentStatusSchema = z.object({
+  agentVersion: z.string(),
+  protocolVersion: z.number().int(),
+  hostname: z.string(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number().nonnegative(),
+  /** Whether requests need a token (the agent listens beyond loopback). */
+  authRequired: z.boolean(),
+  demoModel: modelSummarySchema.nullable(),
+});
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+export const authStateSchema = z.object({
+  required: z.boolean(),
+  authenticated: z.boolean(),
+});
+export type AuthState = z.infer<typeof authStateSchema>;
+
+export const loginRequestSchema = z.object({ token: z.string().min(1).max(512) });
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
