@@ -4,11 +4,19 @@ import { ConfigError, loadConfig } from "./env.js";
 describe("loadConfig", () => {
   it("defaults to loopback with no token", () => {
     const config = loadConfig([], { QUANTDECK_DATA_DIR: "/tmp/qd" });
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 7700, dataDir: "/tmp/qd", modelsDir: "/tmp/qd/models", token: undefined });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 7700,
+      dataDir: "/tmp/qd",
+      modelsDir: "/tmp/qd/models",
+      token: undefined,
+    });
   });
 
   it("lets flags win over the environment", () => {
-    const config = loadConfig(["--port", "9000", "--models-dir", "/srv/models"], { QUANTDECK_PORT: "8000" });
+    const config = loadConfig(["--port", "9000", "--models-dir", "/srv/models"], {
+      QUANTDECK_PORT: "8000",
+    });
     expect(config.port).toBe(9000);
     expect(config.modelsDir).toBe("/srv/models");
   });
@@ -38,6 +46,9 @@ describe("loadConfig", () => {
   });
 
   it("parses allowed host names", () => {
-    expect(loadConfig([], { QUANTDECK_ALLOWED_HOSTS: "GPUBOX.lan, other " }).allowedHosts).toEqual(["gpubox.lan", "other"]);
+    expect(loadConfig([], { QUANTDECK_ALLOWED_HOSTS: "GPUBOX.lan, other " }).allowedHosts).toEqual([
+      "gpubox.lan",
+      "other",
+    ]);
   });
 });

@@ -70,7 +70,9 @@ export function loadConfig(
     ...(flags["data-dir"] !== undefined && { QUANTDECK_DATA_DIR: flags["data-dir"] }),
     ...(flags["models-dir"] !== undefined && { QUANTDECK_MODELS_DIR: flags["models-dir"] }),
     ...(flags.token !== undefined && { QUANTDECK_TOKEN: flags.token }),
-    ...(flags["allowed-hosts"] !== undefined && { QUANTDECK_ALLOWED_HOSTS: flags["allowed-hosts"] }),
+    ...(flags["allowed-hosts"] !== undefined && {
+      QUANTDECK_ALLOWED_HOSTS: flags["allowed-hosts"],
+    }),
     ...(flags["no-demo-model"] && { QUANTDECK_NO_DEMO_MODEL: "1" }),
   });
   if (!parsed.success) {

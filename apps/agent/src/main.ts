@@ -28,7 +28,11 @@ async function main() {
   let demoModel: ModelSummary | null = null;
   if (!config.noDemoModel && !hasAnyModel(config.modelsDir)) {
     demoModel = ensureDemoModel(config.dataDir);
-    log.info("demo model ready", { file: demoModel.fileName, bytes: demoModel.sizeBytes, synthetic: true });
+    log.info("demo model ready", {
+      file: demoModel.fileName,
+      bytes: demoModel.sizeBytes,
+      synthetic: true,
+    });
   }
 
   const getStatus = (): AgentStatus => ({
@@ -41,14 +45,23 @@ async function main() {
     demoModel,
   });
 
-  const guard = { token: config.token, tokenRequired: config.token !== undefined, allowedHosts: [config.host, ...config.allowedHosts] };
+  const guard = {
+    token: config.token,
+    tokenRequired: config.token !== undefined,
+    allowedHosts: [config.host, ...config.allowedHosts],
+  };
   const hub = new WebSocketHub({
     guard,
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
     snapshots: { status: getStatus },
   });
-  const app = createHttpApp({ guard, agentVersion: AGENT_VERSION, protocolVersion: PROTOCOL_VERSION, getStatus });
+  const app = createHttpApp({
+    guard,
+    agentVersion: AGENT_VERSION,
+    protocolVersion: PROTOCOL_VERSION,
+    getStatus,
+  });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {
     if (hub.hasSubscribers("status")) hub.publish("status", getStatus());
@@ -78,6 +91,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  log.error("agent failed to start", { error: error instanceof Error ? error.message : String(error) });
+  log.error("agent failed to start", {
+    error: error instanceof Error ? error.message : String(error),
+  });
   process.exit(1);
 });

@@ -19,7 +19,11 @@ describe("agent on loopback (no token)", () => {
   it("answers /api/health with its versions", async () => {
     const response = await fetch(`${agent.url}/api/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, agentVersion: "0.1.0", protocolVersion: PROTOCOL_VERSION });
+    expect(await response.json()).toEqual({
+      ok: true,
+      agentVersion: "0.1.0",
+      protocolVersion: PROTOCOL_VERSION,
+    });
   });
 
   it("writes the demo model into its data folder, labelled synthetic", async () => {
@@ -34,7 +38,9 @@ describe("agent on loopback (no token)", () => {
   it("refuses a DNS-rebinding Host on HTTP and on WebSocket", async () => {
     const response = await rawGet(`${agent.url}/api/status`, { Host: "attacker.example" });
     expect(response.status).toBe(403);
-    expect(JSON.parse(response.body)).toMatchObject({ error: { code: "forbiddenHost", hint: expect.any(String) as string } });
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { code: "forbiddenHost", hint: expect.any(String) as string },
+    });
     expect(await upgradeStatus(wsUrl, { Host: "attacker.example" })).toBe(403);
   });
 
@@ -53,10 +59,18 @@ describe("agent on loopback (no token)", () => {
   it("welcomes a client that speaks its protocol version, then streams status", async () => {
     const socket = await TestSocket.open(wsUrl);
     const welcome = await socket.hello();
-    expect(welcome).toMatchObject({ type: "welcome", protocolVersion: PROTOCOL_VERSION, agentVersion: "0.1.0" });
+    expect(welcome).toMatchObject({
+      type: "welcome",
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: "0.1.0",
+    });
     socket.send({ type: "subscribe", topics: ["status"] });
     const event = await socket.next();
-    expect(event).toMatchObject({ type: "event", topic: "status", data: { demoModel: { synthetic: true } } });
+    expect(event).toMatchObject({
+      type: "event",
+      topic: "status",
+      data: { demoModel: { synthetic: true } },
+    });
     socket.send({ type: "ping", id: 7 });
     expect(await socket.next()).toEqual({ type: "pong", id: 7 });
     socket.close();
@@ -64,23 +78,36 @@ describe("agent on loopback (no token)", () => {
 
   it("rejects a client that is too old, and one that is too new", async () => {
     const old = await TestSocket.open(wsUrl);
-    expect(await old.hello(PROTOCOL_VERSION - 1)).toMatchObject({ type: "rejected", reason: "clientTooOld" });
+    expect(await old.hello(PROTOCOL_VERSION - 1)).toMatchObject({
+      type: "rejected",
+      reason: "clientTooOld",
+    });
     expect((await old.closed).code).toBe(CLOSE_PROTOCOL_MISMATCH);
 
     const future = await TestSocket.open(wsUrl);
-    expect(await future.hello(PROTOCOL_VERSION + 1)).toMatchObject({ type: "rejected", reason: "agentTooOld", agentProtocolVersion: PROTOCOL_VERSION });
+    expect(await future.hello(PROTOCOL_VERSION + 1)).toMatchObject({
+      type: "rejected",
+      reason: "agentTooOld",
+      agentProtocolVersion: PROTOCOL_VERSION,
+    });
     expect((await future.closed).code).toBe(CLOSE_PROTOCOL_MISMATCH);
   });
 
   it("answers invalid messages with typed errors and keeps the connection and the agent up", async () => {
     const socket = await TestSocket.open(wsUrl);
     socket.send({ type: "subscribe", topics: ["status"] });
-    expect(await socket.next()).toMatchObject({ type: "error", error: { code: "handshakeRequired" } });
+    expect(await socket.next()).toMatchObject({
+      type: "error",
+      error: { code: "handshakeRequired" },
+    });
     await socket.hello();
     socket.send("{{{ not json");
     expect(await socket.next()).toMatchObject({ type: "error", error: { code: "invalidMessage" } });
     socket.send({ type: "selfDestruct" });
-    expect(await socket.next()).toMatchObject({ type: "error", error: { code: "unknownMessageType" } });
+    expect(await socket.next()).toMatchObject({
+      type: "error",
+      error: { code: "unknownMessageType" },
+    });
     socket.send({ type: "subscribe", topics: ["nonsense"] });
     expect(await socket.next()).toMatchObject({ type: "error", error: { code: "invalidMessage" } });
     socket.send(Buffer.alloc(2 * 1024 * 1024, 32).toString()); // over the 1 MiB message limit
@@ -95,7 +122,9 @@ describe("agent on loopback (no token)", () => {
       body: "{nope",
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: "badRequest", hint: expect.any(String) as string } });
+    expect(await response.json()).toMatchObject({
+      error: { code: "badRequest", hint: expect.any(String) as string },
+    });
   });
 });
 
@@ -111,7 +140,9 @@ describe("agent with a token", () => {
 
   it("requires the token on the API and the WebSocket", async () => {
     expect((await fetch(`${agent.url}/api/status`)).status).toBe(401);
-    const ok = await fetch(`${agent.url}/api/status`, { headers: { Authorization: `Bearer ${token}` } });
+    const ok = await fetch(`${agent.url}/api/status`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(ok.status).toBe(200);
     const wsUrl = agent.url.replace("http", "ws") + "/api/ws";
     expect(await upgradeStatus(wsUrl)).toBe(401);
@@ -119,7 +150,10 @@ describe("agent with a token", () => {
   });
 
   it("logs a browser in with an HttpOnly, SameSite=Strict cookie", async () => {
-    expect(await (await fetch(`${agent.url}/api/auth`)).json()).toEqual({ required: true, authenticated: false });
+    expect(await (await fetch(`${agent.url}/api/auth`)).json()).toEqual({
+      required: true,
+      authenticated: false,
+    });
     const wrong = await fetch(`${agent.url}/api/auth/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -134,12 +168,18 @@ describe("agent with a token", () => {
     const cookie = login.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
-    const status = await fetch(`${agent.url}/api/status`, { headers: { Cookie: cookie.split(";")[0] ?? "" } });
+    const status = await fetch(`${agent.url}/api/status`, {
+      headers: { Cookie: cookie.split(";")[0] ?? "" },
+    });
     expect(status.status).toBe(200);
   });
 
   it("does not write a demo model when told not to", async () => {
-    const status = agentStatusSchema.parse(await (await fetch(`${agent.url}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).json());
+    const status = agentStatusSchema.parse(
+      await (
+        await fetch(`${agent.url}/api/status`, { headers: { Authorization: `Bearer ${token}` } })
+      ).json(),
+    );
     expect(status.demoModel).toBeNull();
     expect(existsSync(join(agent.dataDir, "demo"))).toBe(false);
   });
@@ -147,7 +187,10 @@ describe("agent with a token", () => {
 
 describe("agent lifecycle", () => {
   it("refuses to listen beyond loopback without a token, and says why", async () => {
-    const { code, output } = await runAgentExpectingExit({ QUANTDECK_HOST: "0.0.0.0", QUANTDECK_DATA_DIR: "/tmp/unused" });
+    const { code, output } = await runAgentExpectingExit({
+      QUANTDECK_HOST: "0.0.0.0",
+      QUANTDECK_DATA_DIR: "/tmp/unused",
+    });
     expect(code).toBe(2);
     expect(output).toContain("without an access token");
     expect(output).toContain("QUANTDECK_TOKEN");

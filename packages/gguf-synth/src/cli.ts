@@ -55,7 +55,9 @@ function main() {
     headerOnly: values["header-only"],
   });
   const gb = (model.tensorBytes / 1e9).toFixed(3);
-  process.stdout.write(`${model.files.join("\n")}\n${model.parameters} parameters, ${gb} GB of tensors\n`);
+  process.stdout.write(
+    `${model.files.join("\n")}\n${model.parameters} parameters, ${gb} GB of tensors\n`,
+  );
 }
 
 main();

@@ -96,7 +96,12 @@ export function fitsBlocks(type: GgmlTypeName, ne0: number): boolean {
 }
 
 /** Types this package can fill with real data; the others are for header-only files. */
-export const encodableTypes = ["F32", "F16", "Q8_0", "Q4_0"] as const satisfies readonly GgmlTypeName[];
+export const encodableTypes = [
+  "F32",
+  "F16",
+  "Q8_0",
+  "Q4_0",
+] as const satisfies readonly GgmlTypeName[];
 export type EncodableType = (typeof encodableTypes)[number];
 
 export function isEncodable(type: GgmlTypeName): type is EncodableType {

@@ -57,15 +57,15 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
       ? llamaModel(shape, vocab.tokens.length, make, hooks)
       : deepseek2Model(shape, vocab.tokens.length, make, hooks);
 
-  const parameters = model.tensors.reduce(
-    (sum, t) => sum + t.shape.reduce((a, b) => a * b, 1),
-    0,
-  );
+  const parameters = model.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
   const name = options.name ?? defaultName(shape, type, parameters);
   const metadata: [string, MetadataValue][] = [
     ["general.architecture", meta.string(shape.architecture)],
     ["general.name", meta.string(name)],
-    ["general.description", meta.string("Synthetic model written by Quantdeck gguf-synth: random weights, no training.")],
+    [
+      "general.description",
+      meta.string("Synthetic model written by Quantdeck gguf-synth: random weights, no training."),
+    ],
     ["general.file_type", meta.u32(fileTypeFor[type] ?? 0)],
     ["general.quantization_version", meta.u32(2)],
     [SYNTHETIC_MARKER_KEY, meta.bool(true)],
@@ -84,7 +84,9 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
 
   mkdirSync(dirname(options.path), { recursive: true });
   const groups = splitTensors(model.tensors, shards);
-  const files = groups.map((_, i) => (shards > 1 ? shardPath(options.path, i + 1, shards) : options.path));
+  const files = groups.map((_, i) =>
+    shards > 1 ? shardPath(options.path, i + 1, shards) : options.path,
+  );
   let tensorBytes = 0;
   groups.forEach((tensors, i) => {
     const split: [string, MetadataValue][] =
@@ -112,8 +114,10 @@ export function shardPath(path: string, shardNumber: number, shardCount: number)
 
 /** Splits tensors, in order, into `count` groups of roughly equal bytes. */
 function splitTensors(tensors: readonly TensorSpec[], count: number): TensorSpec[][] {
-  if (count < 1 || !Number.isInteger(count)) throw new Error(`shards must be a positive integer, got ${count}`);
-  if (count > tensors.length) throw new Error(`cannot split ${tensors.length} tensors into ${count} shards`);
+  if (count < 1 || !Number.isInteger(count))
+    throw new Error(`shards must be a positive integer, got ${count}`);
+  if (count > tensors.length)
+    throw new Error(`cannot split ${tensors.length} tensors into ${count} shards`);
   const sizes = tensors.map((t) => tensorByteSize(t.type, t.shape));
   const total = sizes.reduce((a, b) => a + b, 0);
   const groups: TensorSpec[][] = [[]];
@@ -123,7 +127,11 @@ function splitTensors(tensors: readonly TensorSpec[], count: number): TensorSpec
     const remainingGroups = count - groups.length;
     const current = groups[groups.length - 1] ?? [];
     const full = accumulated >= (total * groups.length) / count;
-    if (current.length > 0 && remainingGroups > 0 && (full || remainingTensors <= remainingGroups)) {
+    if (
+      current.length > 0 &&
+      remainingGroups > 0 &&
+      (full || remainingTensors <= remainingGroups)
+    ) {
       groups.push([tensor]);
     } else {
       current.push(tensor);

@@ -63,7 +63,9 @@ function writeTensorData(fd: number, tensors: readonly TensorSpec[], seed: numbe
   let written = 0;
   for (const tensor of tensors) {
     if (!isEncodable(tensor.type)) {
-      throw new Error(`cannot fill ${tensor.name}: ${tensor.type} data is not supported (use headerOnly)`);
+      throw new Error(
+        `cannot fill ${tensor.name}: ${tensor.type} data is not supported (use headerOnly)`,
+      );
     }
     const type = tensor.type;
     const rowLength = tensor.shape[0] ?? 1;

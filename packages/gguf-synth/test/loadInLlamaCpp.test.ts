@@ -3,7 +3,12 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { getLlama, LlamaCompletion, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoDeepseek2Shape, synthesizeModel, tinyLlamaShape, type ModelShape } from "../src/index.js";
+import {
+  demoDeepseek2Shape,
+  synthesizeModel,
+  tinyLlamaShape,
+  type ModelShape,
+} from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gguf-synth-load-"));
 // More threads than cores makes llama.cpp's spinning threads crawl on small machines.
@@ -19,7 +24,11 @@ afterAll(async () => {
 });
 
 interface GenerateOptions {
-  contextOptions?: { flashAttention?: boolean; experimentalKvCacheKeyType?: "q8_0"; experimentalKvCacheValueType?: "q8_0" };
+  contextOptions?: {
+    flashAttention?: boolean;
+    experimentalKvCacheKeyType?: "Q8_0";
+    experimentalKvCacheValueType?: "Q8_0";
+  };
 }
 
 async function generateTwice(modelPath: string, options: GenerateOptions = {}) {
@@ -27,14 +36,29 @@ async function generateTwice(modelPath: string, options: GenerateOptions = {}) {
   try {
     const texts: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const context = await model.createContext({ contextSize: 512, threads, ...options.contextOptions });
+      const context = await model.createContext({
+        contextSize: 512,
+        threads,
+        ...options.contextOptions,
+      });
       const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
       texts.push(
-        await completion.generateCompletion("the model", { maxTokens: 24, temperature: 0.3, minP: 0.01, seed: 3407 }),
+        await completion.generateCompletion("the model", {
+          maxTokens: 24,
+          temperature: 0.3,
+          minP: 0.01,
+          seed: 3407,
+        }),
       );
       await context.dispose();
     }
-    return { texts, model: { layers: model.fileInsights.totalLayers, architecture: model.fileInfo.metadata.general.architecture } };
+    return {
+      texts,
+      model: {
+        layers: model.fileInsights.totalLayers,
+        architecture: model.fileInfo.metadata.general.architecture,
+      },
+    };
   } finally {
     await model.dispose();
   }
@@ -65,8 +89,8 @@ describe("the reference recipe's settings", () => {
     const { texts } = await generateTwice(path, {
       contextOptions: {
         flashAttention: true,
-        experimentalKvCacheKeyType: "q8_0",
-        experimentalKvCacheValueType: "q8_0",
+        experimentalKvCacheKeyType: "Q8_0",
+        experimentalKvCacheValueType: "Q8_0",
       },
     });
     expect(texts[0]).toBe(texts[1]);
@@ -76,7 +100,11 @@ describe("the reference recipe's settings", () => {
 
 describe("split models", () => {
   it("load from the first shard", async () => {
-    const { files } = synthesizeModel({ path: join(dir, "sharded.gguf"), shape: demoDeepseek2Shape, shards: 4 });
+    const { files } = synthesizeModel({
+      path: join(dir, "sharded.gguf"),
+      shape: demoDeepseek2Shape,
+      shards: 4,
+    });
     expect(files).toHaveLength(4);
     const whole = join(dir, "whole.gguf");
     synthesizeModel({ path: whole, shape: demoDeepseek2Shape });

@@ -57,7 +57,8 @@ export class WebSocketHub {
   /** Handles an HTTP upgrade; answers with a plain HTTP error when the request is refused. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? "/", "http://agent").pathname;
-    if (path !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, { code: "notFound", title: `No WebSocket at ${path}` });
+    if (path !== WEBSOCKET_PATH)
+      return refuseUpgrade(socket, 404, { code: "notFound", title: `No WebSocket at ${path}` });
     const verdict = guardRequest(
       {
         host: request.headers.host,
@@ -79,7 +80,8 @@ export class WebSocketHub {
   publish<T extends Topic>(topic: T, data: TopicData<T>): void {
     const payload = JSON.stringify({ type: "event", topic, data });
     for (const [ws, session] of this.sessions) {
-      if (session.greeted && session.topics.has(topic) && ws.readyState === WebSocket.OPEN) ws.send(payload);
+      if (session.greeted && session.topics.has(topic) && ws.readyState === WebSocket.OPEN)
+        ws.send(payload);
     }
   }
 
@@ -107,16 +109,28 @@ export class WebSocketHub {
       clearTimeout(helloTimer);
       this.sessions.delete(ws);
     });
-    ws.on("error", (error) => log.warn("websocket error", { session: session.id, error: error.message }));
+    ws.on("error", (error) =>
+      log.warn("websocket error", { session: session.id, error: error.message }),
+    );
   }
 
-  private receive(ws: WebSocket, session: Session, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
+  private receive(
+    ws: WebSocket,
+    session: Session,
+    data: Buffer | ArrayBuffer | Buffer[],
+    isBinary: boolean,
+  ) {
     const parsed = parseClientMessage(data, isBinary);
     if (!parsed.ok) return this.sendError(ws, parsed.error);
     const message = parsed.message;
 
     if (message.type === "hello") {
-      if (session.greeted) return this.sendError(ws, { code: "alreadyGreeted", title: "Already greeted", hint: "Send hello once per connection." });
+      if (session.greeted)
+        return this.sendError(ws, {
+          code: "alreadyGreeted",
+          title: "Already greeted",
+          hint: "Send hello once per connection.",
+        });
       const verdict = negotiateProtocol(message.protocolVersion, this.options.protocolVersion);
       if (!verdict.ok) {
         send(ws, {
@@ -138,7 +152,11 @@ export class WebSocketHub {
       });
     }
     if (!session.greeted) {
-      return this.sendError(ws, { code: "handshakeRequired", title: "Say hello first", hint: "The first message must be {type: \"hello\", protocolVersion, client}." });
+      return this.sendError(ws, {
+        code: "handshakeRequired",
+        title: "Say hello first",
+        hint: 'The first message must be {type: "hello", protocolVersion, client}.',
+      });
     }
     switch (message.type) {
       case "subscribe":
@@ -151,7 +169,10 @@ export class WebSocketHub {
         for (const topic of message.topics) session.topics.delete(topic);
         return;
       case "ping":
-        return send(ws, message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id });
+        return send(
+          ws,
+          message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id },
+        );
     }
   }
 
@@ -187,7 +208,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const reasonPhrases: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found" };
+const reasonPhrases: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+};
 
 function refuseUpgrade(socket: Duplex, status: number, error: ApiError): void {
   const body = JSON.stringify({ error });

@@ -58,13 +58,20 @@ export function createHttpApp(deps: HttpAppDeps) {
   );
 
   app.get("/api/health", (c) =>
-    c.json({ ok: true, agentVersion: deps.agentVersion, protocolVersion: deps.protocolVersion } satisfies HealthResponse),
+    c.json({
+      ok: true,
+      agentVersion: deps.agentVersion,
+      protocolVersion: deps.protocolVersion,
+    } satisfies HealthResponse),
   );
 
   app.get("/api/status", (c) => c.json(deps.getStatus()));
 
   app.get("/api/auth", (c) => {
-    const given = tokenFromHeaders({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });
+    const given = tokenFromHeaders({
+      authorization: c.req.header("authorization"),
+      cookie: c.req.header("cookie"),
+    });
     const token = deps.guard.token;
     return c.json(
       authStateSchema.parse({
@@ -77,7 +84,11 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.post("/api/auth/login", async (c) => {
     const body = loginRequestSchema.safeParse(await readJson(c));
     if (!body.success) {
-      throw new HttpError(400, { code: "badRequest", title: "Invalid login request", hint: describeZodError(body.error) });
+      throw new HttpError(400, {
+        code: "badRequest",
+        title: "Invalid login request",
+        hint: describeZodError(body.error),
+      });
     }
     const token = deps.guard.token;
     if (token !== undefined && !tokensMatch(body.data.token, token)) {
@@ -101,7 +112,13 @@ export function createHttpApp(deps: HttpAppDeps) {
 
   app.notFound((c) =>
     c.json(
-      { error: { code: "notFound", title: `No such endpoint: ${c.req.method} ${c.req.path}`, hint: "See the API section of the README." } },
+      {
+        error: {
+          code: "notFound",
+          title: `No such endpoint: ${c.req.method} ${c.req.path}`,
+          hint: "See the API section of the README.",
+        },
+      },
       404,
     ),
   );

@@ -5,7 +5,10 @@ const text = (value: string) => Buffer.from(value);
 
 describe("parseClientMessage", () => {
   it("parses a valid message", () => {
-    expect(parseClientMessage(text('{"type":"ping","id":3}'), false)).toEqual({ ok: true, message: { type: "ping", id: 3 } });
+    expect(parseClientMessage(text('{"type":"ping","id":3}'), false)).toEqual({
+      ok: true,
+      message: { type: "ping", id: 3 },
+    });
   });
 
   it("answers bad input with a typed error, never a throw", () => {
@@ -27,7 +30,10 @@ describe("parseClientMessage", () => {
   });
 
   it("names the field at fault", () => {
-    const result = parseClientMessage(text('{"type":"hello","protocolVersion":"one","client":{"name":"x","version":"1"}}'), false);
+    const result = parseClientMessage(
+      text('{"type":"hello","protocolVersion":"one","client":{"name":"x","version":"1"}}'),
+      false,
+    );
     expect(!result.ok && result.error.hint).toContain("protocolVersion");
   });
 });

@@ -6,7 +6,8 @@ import type { WebSocketHub } from "./WebSocketHub.js";
 
 /** One HTTP server for the API routes and the WebSocket endpoint. Resolves once listening. */
 export async function startServer(app: Hono, hub: WebSocketHub, host: string, port: number) {
-  const server: Server = createServer(getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  const server: Server = createServer((request, response) => void listener(request, response));
   server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -40,5 +40,7 @@ export function ensureDemoModel(dataDir: string): ModelSummary {
 /** Whether the models folder already holds a GGUF model (then no demo is needed). */
 export function hasAnyModel(modelsDir: string): boolean {
   if (!existsSync(modelsDir)) return false;
-  return readdirSync(modelsDir, { recursive: true, encoding: "utf8" }).some((name) => name.toLowerCase().endsWith(".gguf"));
+  return readdirSync(modelsDir, { recursive: true, encoding: "utf8" }).some((name) =>
+    name.toLowerCase().endsWith(".gguf"),
+  );
 }

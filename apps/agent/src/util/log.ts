@@ -8,7 +8,10 @@ type Fields = Record<string, string | number | boolean | undefined>;
 function format(level: Level, message: string, fields: Fields): string {
   const pairs = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`);
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`,
+    );
   return [level.toUpperCase().padEnd(5), message, ...pairs].join(" ") + "\n";
 }
 
@@ -23,7 +26,10 @@ export const log = {
   debug: (message: string, fields: Fields = {}) => {
     if (debugEnabled) process.stdout.write(format("debug", message, fields));
   },
-  info: (message: string, fields: Fields = {}) => process.stdout.write(format("info", message, fields)),
-  warn: (message: string, fields: Fields = {}) => process.stdout.write(format("warn", message, fields)),
-  error: (message: string, fields: Fields = {}) => process.stderr.write(format("error", message, fields)),
+  info: (message: string, fields: Fields = {}) =>
+    process.stdout.write(format("info", message, fields)),
+  warn: (message: string, fields: Fields = {}) =>
+    process.stdout.write(format("warn", message, fields)),
+  error: (message: string, fields: Fields = {}) =>
+    process.stderr.write(format("error", message, fields)),
 };

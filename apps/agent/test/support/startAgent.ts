@@ -22,7 +22,8 @@ export interface RunningAgent {
  * folder, and resolves once it is listening. Tests talk to it over real HTTP/WebSocket.
  */
 export async function startAgent(options: { env?: Record<string, string>; args?: string[] } = {}) {
-  const dataDir = options.env?.QUANTDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "quantdeck-agent-"));
+  const dataDir =
+    options.env?.QUANTDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "quantdeck-agent-"));
   const child = spawn(process.execPath, [AGENT_ENTRY, ...(options.args ?? [])], {
     env: { ...process.env, QUANTDECK_PORT: "0", QUANTDECK_DATA_DIR: dataDir, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -43,7 +44,9 @@ export async function startAgent(options: { env?: Record<string, string>; args?:
       }
     };
     child.stdout.on("data", onData);
-    void exited.then((code) => reject(new Error(`agent exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`agent exited (${code}) before listening:\n${output}`)),
+    );
   });
   const agent: RunningAgent = {
     url,

@@ -15,7 +15,9 @@ export class TestSocket {
       if (waiter) waiter(message);
       else this.queue.push(message);
     });
-    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   static open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
@@ -72,7 +74,10 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
 }
 
 /** GET with raw headers (fetch drops `Host`, a forbidden header in the Fetch standard). */
-export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpGet(url, { headers }, (response) => {
       let body = "";

@@ -52,7 +52,9 @@ export function deepseek2Model(
     [`${p}.vocab_size`, meta.u32(vocabSize)],
   ];
 
-  const tensors: TensorSpec[] = [make.weight("token_embd.weight", [embd, vocabSize], hooks?.embedding)];
+  const tensors: TensorSpec[] = [
+    make.weight("token_embd.weight", [embd, vocabSize], hooks?.embedding),
+  ];
   for (let layer = 0; layer < s.blockCount; layer++) {
     const blk = `blk.${layer}`;
     tensors.push(

@@ -29,7 +29,9 @@ export function llamaModel(
     ["llama.vocab_size", meta.u32(vocabSize)],
   ];
 
-  const tensors: TensorSpec[] = [make.weight("token_embd.weight", [embd, vocabSize], hooks?.embedding)];
+  const tensors: TensorSpec[] = [
+    make.weight("token_embd.weight", [embd, vocabSize], hooks?.embedding),
+  ];
   for (let layer = 0; layer < shape.blockCount; layer++) {
     const blk = `blk.${layer}`;
     tensors.push(

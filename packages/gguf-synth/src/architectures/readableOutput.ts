@@ -21,7 +21,10 @@ const FORBIDDEN_WEIGHT = -20;
 /** Output rows of emittable tokens: wide enough that the context, not chance, picks words. */
 export const OUTPUT_STD = 0.5;
 
-export function readableOutputHooks(embeddingLength: number, emittable: Set<number>): ReadableOutputHooks {
+export function readableOutputHooks(
+  embeddingLength: number,
+  emittable: Set<number>,
+): ReadableOutputHooks {
   return {
     embedding: (_token, row) => {
       row[0] = ANCHOR;

@@ -2,7 +2,10 @@ import { fitsBlocks, type GgmlTypeName } from "../ggmlTypes.js";
 import type { RowHook, TensorFill, TensorSpec } from "../tensorSpec.js";
 
 /** Chooses a tensor's type; `undefined` falls back to the model's main type. */
-export type TensorTypeChooser = (name: string, shape: readonly number[]) => GgmlTypeName | undefined;
+export type TensorTypeChooser = (
+  name: string,
+  shape: readonly number[],
+) => GgmlTypeName | undefined;
 
 const WEIGHT_STD = 0.02;
 

@@ -65,7 +65,9 @@ describe("encodeValues", () => {
     for (let block = 0; block < 2; block++) {
       const slice = values.subarray(block * 32, block * 32 + 32);
       const step = Math.max(...slice.map(Math.abs)) / 127;
-      slice.forEach((v, j) => expect(Math.abs((decoded[block * 32 + j] ?? 0) - v)).toBeLessThan(step * 0.51 + 1e-3));
+      slice.forEach((v, j) =>
+        expect(Math.abs((decoded[block * 32 + j] ?? 0) - v)).toBeLessThan(step * 0.51 + 1e-3),
+      );
     }
   });
 
@@ -76,7 +78,9 @@ describe("encodeValues", () => {
     for (let block = 0; block < 2; block++) {
       const slice = values.subarray(block * 32, block * 32 + 32);
       const step = Math.max(...slice.map(Math.abs)) / 8;
-      slice.forEach((v, j) => expect(Math.abs((decoded[block * 32 + j] ?? 0) - v)).toBeLessThanOrEqual(step));
+      slice.forEach((v, j) =>
+        expect(Math.abs((decoded[block * 32 + j] ?? 0) - v)).toBeLessThanOrEqual(step),
+      );
     }
   });
 

@@ -39,7 +39,8 @@ function encodeQ8_0(values: Float32Array): Buffer {
     const id = d ? 1 / d : 0;
     const at = b * Q8_BYTES;
     out.writeUInt16LE(toFloat16Bits(d), at);
-    for (let j = 0; j < Q8_BLOCK; j++) out.writeInt8(Math.round((values[start + j] ?? 0) * id), at + 2 + j);
+    for (let j = 0; j < Q8_BLOCK; j++)
+      out.writeInt8(Math.round((values[start + j] ?? 0) * id), at + 2 + j);
   }
   return out;
 }

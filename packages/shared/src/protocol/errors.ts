@@ -14,6 +14,7 @@ export const errorCodes = [
   "notFound",
   "methodNotAllowed",
   "payloadTooLarge",
+  "agentUnreachable",
   "internal",
 ] as const;
 

@@ -22,24 +22,38 @@ describe("clientMessageSchema", () => {
   });
   it("refuses unknown types and topics", () => {
     expect(clientMessageSchema.safeParse({ type: "launchMissiles" }).success).toBe(false);
-    expect(clientMessageSchema.safeParse({ type: "subscribe", topics: ["nope"] }).success).toBe(false);
+    expect(clientMessageSchema.safeParse({ type: "subscribe", topics: ["nope"] }).success).toBe(
+      false,
+    );
     expect(clientMessageSchema.safeParse({ type: "subscribe", topics: [] }).success).toBe(false);
   });
   it("refuses a hello without a version", () => {
-    expect(clientMessageSchema.safeParse({ type: "hello", client: { name: "x", version: "1" } }).success).toBe(false);
+    expect(
+      clientMessageSchema.safeParse({ type: "hello", client: { name: "x", version: "1" } }).success,
+    ).toBe(false);
   });
 });
 
 describe("serverMessageSchema", () => {
   it("parses a rejection with its reason", () => {
-    const message = { type: "rejected", reason: "agentTooOld", agentProtocolVersion: 1, agentVersion: "0.1.0" };
+    const message = {
+      type: "rejected",
+      reason: "agentTooOld",
+      agentProtocolVersion: 1,
+      agentVersion: "0.1.0",
+    };
     expect(serverMessageSchema.parse(message)).toEqual(message);
   });
   it("parses an error with code, title and hint", () => {
-    const message = { type: "error", error: { code: "unknownTopic", title: "No such topic", hint: "Use status" } };
+    const message = {
+      type: "error",
+      error: { code: "unknownTopic", title: "No such topic", hint: "Use status" },
+    };
     expect(serverMessageSchema.parse(message)).toEqual(message);
   });
   it("refuses an error with an unknown code", () => {
-    expect(serverMessageSchema.safeParse({ type: "error", error: { code: "oops", title: "x" } }).success).toBe(false);
+    expect(
+      serverMessageSchema.safeParse({ type: "error", error: { code: "oops", title: "x" } }).success,
+    ).toBe(false);
   });
 });

@@ -33,7 +33,9 @@ export function isAllowedHost(hostHeader: string | undefined, policy: HostPolicy
   if (!name) return false;
   if (policy.tokenRequired) return true;
   const bare = name.replace(/^\[|\]$/g, "");
-  return isLoopbackHost(bare) || policy.allowedHosts.includes(bare) || policy.allowedHosts.includes(name);
+  return (
+    isLoopbackHost(bare) || policy.allowedHosts.includes(bare) || policy.allowedHosts.includes(name)
+  );
 }
 
 /**
@@ -41,7 +43,10 @@ export function isAllowedHost(hostHeader: string | undefined, policy: HostPolicy
  * cross-origin requests and on every WebSocket; it must name the same host the request was
  * sent to. Requests without `Origin` come from non-browser clients (curl, the CLI) and pass.
  */
-export function isAllowedOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+): boolean {
   if (origin === undefined) return true;
   let originHost: string;
   try {

@@ -29,7 +29,8 @@ export function guardRequest(
   const forwarded = headers["x-forwarded-host"];
   const host = forwarded ?? headers.host;
   const hostsOk =
-    isAllowedHost(headers.host, options) && (forwarded === undefined || isAllowedHost(forwarded, options));
+    isAllowedHost(headers.host, options) &&
+    (forwarded === undefined || isAllowedHost(forwarded, options));
   if (!hostsOk) {
     return {
       ok: false,

@@ -9,7 +9,10 @@ export function tokensMatch(given: string, expected: string): boolean {
 }
 
 /** The token a request carries: `Authorization: Bearer …` (CLI, tools) or the login cookie (browsers). */
-export function tokenFromHeaders(headers: { authorization?: string | undefined; cookie?: string | undefined }) {
+export function tokenFromHeaders(headers: {
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+}) {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
   if (bearer?.[1]) return bearer[1];
   for (const part of (headers.cookie ?? "").split(";")) {

@@ -1,0 +1,64 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Card } from "@/components/Card";
+import { useAgentSocket } from "@/lib/agent/AgentProvider";
+import { AgentHttpError } from "@/lib/agent/AgentHttpError";
+import { agentHttp } from "@/lib/agent/httpClient";
+import { agentQueries } from "@/lib/agent/queries";
+import { useI18n } from "@/lib/i18n/I18nProvider";
+
+/** Shown when the agent requires a token and this browser has not signed in. */
+export function LoginCard() {
+  const { t } = useI18n();
+  const auth = useQuery(agentQueries.auth());
+  const socket = useAgentSocket();
+  const queryClient = useQueryClient();
+  const [token, setToken] = useState("");
+  const login = useMutation({
+    mutationFn: agentHttp.login,
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+      socket.retryNow();
+    },
+  });
+
+  if (!auth.data?.required || auth.data.authenticated) return null;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate({ token });
+  };
+  const error = login.error instanceof AgentHttpError ? login.error.apiError : undefined;
+  return (
+    <Card title={t("login.title")} testId="login-card">
+      <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">{t("login.explain")}</p>
+      <form onSubmit={onSubmit} className="flex flex-wrap gap-2">
+        <label className="sr-only" htmlFor="token">
+          {t("login.token")}
+        </label>
+        <input
+          id="token"
+          type="password"
+          autoComplete="current-password"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          placeholder={t("login.token")}
+          className="min-w-64 flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 text-sm dark:border-zinc-700"
+        />
+        <button
+          type="submit"
+          className="rounded-md bg-sky-600 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-500"
+        >
+          {t("login.submit")}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="mt-3 text-sm text-red-600 dark:text-red-400">
+          {error.title}
+          {error.hint && <span className="block text-zinc-500">{error.hint}</span>}
+        </p>
+      )}
+    </Card>
+  );
+}

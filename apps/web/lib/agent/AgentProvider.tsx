@@ -1,0 +1,67 @@
+"use client";
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from "react";
+import { AgentSocket, type ConnectionState } from "./AgentSocket";
+import { agentQueries } from "./queries";
+
+const SocketContext = createContext<AgentSocket | null>(null);
+
+/** Owns the query cache and the agent socket; WebSocket events are written into the cache. */
+export function AgentProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } },
+      }),
+  );
+  const [socket] = useState(
+    () =>
+      new AgentSocket((event) => {
+        switch (event.topic) {
+          case "status":
+            queryClient.setQueryData(agentQueries.status().queryKey, event.data);
+            return;
+        }
+      }),
+  );
+
+  useEffect(() => {
+    socket.subscribe("status");
+    socket.start();
+    const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
+    document.addEventListener("visibilitychange", onVisible);
+    // StrictMode runs effects twice in development: the cleanup closes the first socket.
+    return () => {
+      document.removeEventListener("visibilitychange", onVisible);
+      socket.stop();
+    };
+  }, [socket]);
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SocketContext.Provider value={socket}>{children}</SocketContext.Provider>
+    </QueryClientProvider>
+  );
+}
+
+const serverState: ConnectionState = { kind: "connecting" };
+
+export function useConnectionState(): ConnectionState {
+  const socket = useContext(SocketContext);
+  if (!socket) throw new Error("useConnectionState must be used inside AgentProvider");
+  return useSyncExternalStore(socket.onStateChange, socket.getState, () => serverState);
+}
+
+export function useAgentSocket(): AgentSocket {
+  const socket = useContext(SocketContext);
+  if (!socket) throw new Error("useAgentSocket must be used inside AgentProvider");
+  return socket;
+}

@@ -1,0 +1,45 @@
+import {
+  agentStatusSchema,
+  authStateSchema,
+  errorResponseSchema,
+  healthResponseSchema,
+  type LoginRequest,
+} from "@quantdeck/shared";
+import type { z } from "zod";
+import { AgentHttpError } from "./AgentHttpError";
+
+/**
+ * The dashboard's one typed HTTP client for the agent. Requests go to this origin's /api,
+ * which the dashboard's server relays to the agent; responses are checked against the
+ * protocol's schemas, so a mismatch fails loudly here rather than deep in a component.
+ */
+async function request<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, {
+    ...init,
+    credentials: "same-origin",
+    headers: {
+      Accept: "application/json",
+      ...(init.body ? { "Content-Type": "application/json" } : {}),
+      ...init.headers,
+    },
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const parsed = errorResponseSchema.safeParse(body);
+    throw new AgentHttpError(
+      response.status,
+      parsed.success
+        ? parsed.data.error
+        : { code: "internal", title: `HTTP ${response.status}`, hint: "Is the agent running?" },
+    );
+  }
+  return schema.parse(body);
+}
+
+export const agentHttp = {
+  health: () => request(healthResponseSchema, "/api/health"),
+  status: () => request(agentStatusSchema, "/api/status"),
+  auth: () => request(authStateSchema, "/api/auth"),
+  login: (body: LoginRequest) =>
+    request(authStateSchema, "/api/auth/login", { method: "POST", body: JSON.stringify(body) }),
+};

@@ -1,0 +1,8 @@
+import { queryOptions } from "@tanstack/react-query";
+import { agentHttp } from "./httpClient";
+
+/** React Query factories: one per agent query, so keys and fetchers never drift apart. */
+export const agentQueries = {
+  status: () => queryOptions({ queryKey: ["agent", "status"], queryFn: agentHttp.status }),
+  auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: agentHttp.auth }),
+};
