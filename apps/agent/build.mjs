@@ -9,7 +9,8 @@ const external = Object.keys(pkg.dependencies ?? {}).filter(
 );
 
 await build({
-  entryPoints: ["src/main.ts"],
+  // The agent, and the engine process it forks (the only code that loads node-llama-cpp).
+  entryPoints: { main: "src/main.ts", engineWorker: "src/runtime/worker/engineWorker.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

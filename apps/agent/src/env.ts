@@ -23,6 +23,10 @@ export interface AgentConfig {
   allowedHosts: string[];
   /** Skip writing the demo model on first start. Defaults to false. */
   noDemoModel: boolean;
+  /** GPU use by the engine: "auto" uses one when present, "off" runs on the CPU. Defaults to "auto". */
+  gpu: "auto" | "off";
+  /** Generations that may wait for the engine before callers are told it is busy. Defaults to 16. */
+  maxQueue: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +46,8 @@ const envSchema = z.object({
   QUANTDECK_TOKEN: z.string().optional(),
   QUANTDECK_ALLOWED_HOSTS: z.string().optional(),
   QUANTDECK_NO_DEMO_MODEL: z.enum(["0", "1", "true", "false"]).optional(),
+  QUANTDECK_GPU: z.enum(["auto", "off"]).default("auto"),
+  QUANTDECK_MAX_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
 });
 
 const MIN_TOKEN_LENGTH = 16;
@@ -60,6 +66,7 @@ export function loadConfig(
       token: { type: "string" },
       "allowed-hosts": { type: "string" },
       "no-demo-model": { type: "boolean" },
+      gpu: { type: "string" },
     },
     strict: true,
   });
@@ -74,6 +81,7 @@ export function loadConfig(
       QUANTDECK_ALLOWED_HOSTS: flags["allowed-hosts"],
     }),
     ...(flags["no-demo-model"] && { QUANTDECK_NO_DEMO_MODEL: "1" }),
+    ...(flags.gpu !== undefined && { QUANTDECK_GPU: flags.gpu }),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -109,6 +117,8 @@ export function loadConfig(
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     noDemoModel: e.QUANTDECK_NO_DEMO_MODEL === "1" || e.QUANTDECK_NO_DEMO_MODEL === "true",
+    gpu: e.QUANTDECK_GPU,
+    maxQueue: e.QUANTDECK_MAX_QUEUE,
   };
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { PROTOCOL_VERSION, type AgentStatus, type ModelSummary } from "@quantdeck/shared";
 import packageJson from "../package.json" with { type: "json" };
@@ -5,7 +6,13 @@ import { createHttpApp } from "./api/createHttpApp.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
-import { ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
+import { readPhysicalCores } from "./hardware/readCpuCores.js";
+import { demoModelPath, ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
+import { ModelRegistry, type LocalModel } from "./models/ModelRegistry.js";
+import { readGgufHeader } from "./models/readGgufHeader.js";
+import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
+import { GenerationQueue } from "./runtime/GenerationQueue.js";
+import { Runtime } from "./runtime/Runtime.js";
 import { log } from "./util/log.js";
 
 const AGENT_VERSION = packageJson.version;
@@ -26,7 +33,10 @@ async function main() {
 
   const startedAt = new Date();
   let demoModel: ModelSummary | null = null;
-  if (!config.noDemoModel && !hasAnyModel(config.modelsDir)) {
+  if (
+    !config.noDemoModel &&
+    (existsSync(demoModelPath(config.dataDir)) || !hasAnyModel(config.modelsDir))
+  ) {
     demoModel = ensureDemoModel(config.dataDir);
     log.info("demo model ready", {
       file: demoModel.fileName,
@@ -34,6 +44,26 @@ async function main() {
       synthetic: true,
     });
   }
+  const demoEntry: LocalModel | null = demoModel && {
+    ...demoModel,
+    path: demoModelPath(config.dataDir),
+    header: await readGgufHeader(demoModelPath(config.dataDir)),
+  };
+
+  const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
+  await supervisor.start();
+  const registry = new ModelRegistry(config.modelsDir, () => demoEntry);
+  // The hub is created below; generation events reach it through this late-bound function.
+  let publishGeneration: WebSocketHub["publishGeneration"] = () => undefined;
+  const queue = new GenerationQueue(
+    supervisor,
+    (event, ownerId) => {
+      runtime.observe(event);
+      publishGeneration(event, ownerId);
+    },
+    config.maxQueue,
+  );
+  const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores());
 
   const getStatus = (): AgentStatus => ({
     agentVersion: AGENT_VERSION,
@@ -54,13 +84,23 @@ async function main() {
     guard,
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
-    snapshots: { status: getStatus },
+    snapshots: { status: getStatus, runtime: () => supervisor.status() },
+    generations: {
+      start: (message, ownerId) =>
+        runtime.startGeneration(message.request, message.model, { ownerId }),
+      cancel: (id) => queue.cancel(id),
+      cancelOwnedBy: (ownerId) => queue.cancelOwnedBy(ownerId),
+    },
   });
+  publishGeneration = (event, ownerId) => hub.publishGeneration(event, ownerId);
+  supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
+
   const app = createHttpApp({
     guard,
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
     getStatus,
+    runtime,
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {
@@ -73,6 +113,7 @@ async function main() {
     version: AGENT_VERSION,
     protocol: PROTOCOL_VERSION,
     auth: config.token ? "token" : "loopback-only",
+    engine: supervisor.enginePid,
   });
 
   let stopping = false;
@@ -82,7 +123,7 @@ async function main() {
     log.info("shutting down", { signal });
     clearInterval(statusTimer);
     hub.close();
-    await server.close();
+    await Promise.all([server.close(), supervisor.stop()]);
     log.info("stopped");
     process.exit(0);
   };

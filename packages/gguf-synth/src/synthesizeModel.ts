@@ -30,6 +30,8 @@ export interface SynthesizeOptions {
   name?: string;
   /** Shape the weights so the model only emits whole words (see readableOutput.ts). Defaults to true. */
   readableOutput?: boolean;
+  /** Metadata keys to leave out, to make deliberately broken files for tests. Defaults to none. */
+  omitMetadata?: string[];
 }
 
 export interface SynthesizedModel {
@@ -98,7 +100,8 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
           ]
         : [];
     // As llama.cpp's gguf-split does: the model's metadata lives in the first shard only.
-    const entries: Metadata = new Map(i === 0 ? [...metadata, ...split] : split);
+    const kept = metadata.filter(([key]) => !options.omitMetadata?.includes(key));
+    const entries: Metadata = new Map(i === 0 ? [...kept, ...split] : split);
     const path = files[i] ?? options.path;
     tensorBytes += writeGguf({ path, metadata: entries, tensors, seed, headerOnly }).dataBytes;
   });

@@ -4,3 +4,5 @@ export * from "./protocol/handshake";
 export * from "./protocol/paths";
 export * from "./protocol/status";
 export * from "./protocol/version";
+export * from "./protocol/models";
+export * from "./protocol/runtime";

@@ -3,6 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   CLOSE_PROTOCOL_MISMATCH,
+  type GenerateMessage,
+  type GenerationEvent,
   negotiateProtocol,
   WEBSOCKET_PATH,
   type ApiError,
@@ -15,12 +17,20 @@ import { log } from "../util/log.js";
 import { parseClientMessage } from "./parseClientMessage.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 
+/** What the hub needs of the runtime to start and cancel generations for its clients. */
+export interface GenerationControl {
+  start(message: GenerateMessage, ownerId: string): Promise<{ id: string }>;
+  cancel(generationId: string): boolean;
+  cancelOwnedBy(ownerId: string): void;
+}
+
 export interface WebSocketHubOptions {
   guard: GuardOptions;
   agentVersion: string;
   protocolVersion: number;
-  /** The current value of each topic, sent to a client when it subscribes. */
-  snapshots: { [T in Topic]: () => TopicData<T> };
+  /** The current value of each topic with one, sent to a client when it subscribes. */
+  snapshots: { status: () => TopicData<"status">; runtime: () => TopicData<"runtime"> };
+  generations: GenerationControl;
 }
 
 interface Session {
@@ -85,6 +95,19 @@ export class WebSocketHub {
     }
   }
 
+  /**
+   * A generation's event goes to every "generations" subscriber, and to the connection that
+   * started it whether or not it subscribed. Never twice to the same connection.
+   */
+  publishGeneration(event: GenerationEvent, ownerId: string | undefined): void {
+    const payload = JSON.stringify({ type: "event", topic: "generations", data: event });
+    for (const [ws, session] of this.sessions) {
+      const wanted =
+        session.greeted && (session.topics.has("generations") || session.id === ownerId);
+      if (wanted && ws.readyState === WebSocket.OPEN) ws.send(payload);
+    }
+  }
+
   hasSubscribers(topic: Topic): boolean {
     for (const session of this.sessions.values()) if (session.topics.has(topic)) return true;
     return false;
@@ -108,6 +131,8 @@ export class WebSocketHub {
     ws.on("close", () => {
       clearTimeout(helloTimer);
       this.sessions.delete(ws);
+      // A client that goes away cancels what it started.
+      this.options.generations.cancelOwnedBy(session.id);
     });
     ws.on("error", (error) =>
       log.warn("websocket error", { session: session.id, error: error.message }),
@@ -173,6 +198,29 @@ export class WebSocketHub {
           ws,
           message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id },
         );
+      case "generate":
+        this.options.generations.start(message, session.id).then(
+          ({ id }) =>
+            send(ws, {
+              type: "generationAccepted",
+              requestId: message.requestId,
+              generationId: id,
+            }),
+          (error: unknown) =>
+            send(ws, { type: "error", requestId: message.requestId, error: apiErrorOf(error) }),
+        );
+        return;
+      case "cancel":
+        if (!this.options.generations.cancel(message.generationId)) {
+          this.sendError(ws, {
+            code: "notFound",
+            title: "No such generation running",
+            hint: "It may have finished already.",
+          });
+        }
+        return;
+      default:
+        return assertNever(message);
     }
   }
 
@@ -180,6 +228,10 @@ export class WebSocketHub {
     switch (topic) {
       case "status":
         return send(ws, { type: "event", topic, data: this.options.snapshots.status() });
+      case "runtime":
+        return send(ws, { type: "event", topic, data: this.options.snapshots.runtime() });
+      case "generations":
+        return; // a stream of events, with no current value
     }
   }
 
@@ -198,6 +250,16 @@ export class WebSocketHub {
       ws.ping();
     }
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}
+
+function apiErrorOf(error: unknown): ApiError {
+  if (typeof error === "object" && error !== null && "apiError" in error)
+    return (error as { apiError: ApiError }).apiError;
+  return { code: "internal", title: "The request failed", cause: String(error).slice(0, 300) };
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {

@@ -5,10 +5,15 @@ import {
   type AgentStatus,
   type HealthResponse,
 } from "@quantdeck/shared";
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { describeZodError, HttpError, internalError } from "./httpErrors.js";
+import { HttpError, internalError } from "./httpErrors.js";
+import { openaiRoutes } from "./openai/openaiRoutes.js";
+import { parseBody } from "./parseBody.js";
+import { runtimeRoutes } from "./routes/runtimeRoutes.js";
+import type { Runtime } from "../runtime/Runtime.js";
+import { RuntimeError } from "../runtime/runtimeErrors.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 import { tokenFromHeaders, tokensMatch } from "./security/tokens.js";
 import { log } from "../util/log.js";
@@ -18,6 +23,7 @@ export interface HttpAppDeps {
   agentVersion: string;
   protocolVersion: number;
   getStatus: () => AgentStatus;
+  runtime: Runtime;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -82,16 +88,9 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
 
   app.post("/api/auth/login", async (c) => {
-    const body = loginRequestSchema.safeParse(await readJson(c));
-    if (!body.success) {
-      throw new HttpError(400, {
-        code: "badRequest",
-        title: "Invalid login request",
-        hint: describeZodError(body.error),
-      });
-    }
+    const body = await parseBody(c, loginRequestSchema);
     const token = deps.guard.token;
-    if (token !== undefined && !tokensMatch(body.data.token, token)) {
+    if (token !== undefined && !tokensMatch(body.token, token)) {
       throw new HttpError(401, {
         code: "unauthorized",
         title: "That token is not correct",
@@ -110,6 +109,9 @@ export function createHttpApp(deps: HttpAppDeps) {
     return c.json({ required: deps.guard.token !== undefined, authenticated: false });
   });
 
+  runtimeRoutes(app, deps.runtime);
+  openaiRoutes(app, deps.runtime);
+
   app.notFound((c) =>
     c.json(
       {
@@ -125,21 +127,10 @@ export function createHttpApp(deps: HttpAppDeps) {
 
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json({ error: error.body }, error.status);
+    if (error instanceof RuntimeError) return c.json({ error: error.apiError }, error.status);
     log.error("request failed", { method: c.req.method, path: c.req.path, error: String(error) });
     return c.json({ error: internalError }, 500);
   });
 
   return app;
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new HttpError(400, {
-      code: "badRequest",
-      title: "The request body is not valid JSON",
-      hint: "Send a JSON object with Content-Type: application/json.",
-    });
-  }
 }

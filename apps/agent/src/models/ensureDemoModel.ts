@@ -11,9 +11,15 @@ const DEMO_SEED = 3407;
  * written locally (no network) so every page works on a fresh install. Written to a
  * temporary name and renamed, so a crash never leaves a half-written model behind.
  */
+export function demoModelPath(dataDir: string): string {
+  return join(dataDir, "demo", DEMO_MODEL_FILE);
+}
+
+export const DEMO_MODEL_ID = "quantdeck-demo";
+
 export function ensureDemoModel(dataDir: string): ModelSummary {
+  const path = demoModelPath(dataDir);
   const dir = join(dataDir, "demo");
-  const path = join(dir, DEMO_MODEL_FILE);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     const partial = `${path}.partial`;
@@ -28,7 +34,7 @@ export function ensureDemoModel(dataDir: string): ModelSummary {
     renameSync(partial, path);
   }
   return {
-    id: "quantdeck-demo",
+    id: DEMO_MODEL_ID,
     name: "Quantdeck demo (synthetic DeepSeek-V3 shape)",
     fileName: basename(path),
     sizeBytes: statSync(path).size,

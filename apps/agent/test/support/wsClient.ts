@@ -45,6 +45,26 @@ export class TestSocket {
     });
   }
 
+  /** The next message that satisfies `match`, skipping others. */
+  async until<T extends ServerMessage>(
+    match: (message: ServerMessage) => message is T,
+    timeoutMs?: number,
+  ): Promise<T>;
+  async until(
+    match: (message: ServerMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<ServerMessage>;
+  async until(
+    match: (message: ServerMessage) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<ServerMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const message = await this.next(Math.max(1, deadline - Date.now()));
+      if (match(message)) return message;
+    }
+  }
+
   async hello(protocolVersion = PROTOCOL_VERSION): Promise<ServerMessage> {
     this.send({ type: "hello", protocolVersion, client: { name: "test", version: "0" } });
     return this.next();

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { apiErrorSchema } from "./errors";
 import { rejectionReasonSchema } from "./handshake";
+import { generationEventSchema, generationRequestSchema, runtimeStatusSchema } from "./runtime";
 import { agentStatusSchema } from "./status";
 
 /** Live streams a client can subscribe to, each with the schema of its data. */
 export const topicSchemas = {
   status: agentStatusSchema,
+  /** The engine: state, loaded model, load progress, queue. */
+  runtime: runtimeStatusSchema,
+  /** Every generation's events, whoever started it (watch a demo from a second screen). */
+  generations: generationEventSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -34,14 +39,35 @@ export const pingMessageSchema = z.object({
   id: z.number().int().optional(),
 });
 
+/**
+ * Starts a generation owned by this connection: its events come to this connection whether
+ * or not it subscribed to "generations", and it is cancelled if the connection closes.
+ */
+export const generateMessageSchema = z.object({
+  type: z.literal("generate"),
+  /** Chosen by the client to match the reply (`generationAccepted` or an error). */
+  requestId: z.string().min(1).max(100),
+  /** A model id; defaults to the loaded model. */
+  model: z.string().min(1).max(1024).optional(),
+  request: generationRequestSchema,
+});
+
+export const cancelMessageSchema = z.object({
+  type: z.literal("cancel"),
+  generationId: z.string().min(1).max(100),
+});
+
 export const clientMessageSchema = z.discriminatedUnion("type", [
   helloMessageSchema,
   subscribeMessageSchema,
   unsubscribeMessageSchema,
   pingMessageSchema,
+  generateMessageSchema,
+  cancelMessageSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type HelloMessage = z.infer<typeof helloMessageSchema>;
+export type GenerateMessage = z.infer<typeof generateMessageSchema>;
 
 // ---- agent → client ----
 
@@ -62,10 +88,24 @@ export const rejectedMessageSchema = z.object({
 export const errorMessageSchema = z.object({
   type: z.literal("error"),
   error: apiErrorSchema,
+  /** Set when the error answers a `generate`. */
+  requestId: z.string().optional(),
+});
+
+export const generationAcceptedMessageSchema = z.object({
+  type: z.literal("generationAccepted"),
+  requestId: z.string(),
+  generationId: z.string(),
 });
 
 export const eventMessageSchema = z.discriminatedUnion("topic", [
   z.object({ type: z.literal("event"), topic: z.literal("status"), data: agentStatusSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("runtime"), data: runtimeStatusSchema }),
+  z.object({
+    type: z.literal("event"),
+    topic: z.literal("generations"),
+    data: generationEventSchema,
+  }),
 ]);
 
 export const pongMessageSchema = z.object({
@@ -77,6 +117,7 @@ export const serverMessageSchema = z.union([
   welcomeMessageSchema,
   rejectedMessageSchema,
   errorMessageSchema,
+  generationAcceptedMessageSchema,
   eventMessageSchema,
   pongMessageSchema,
 ]);

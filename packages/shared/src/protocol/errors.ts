@@ -15,6 +15,17 @@ export const errorCodes = [
   "methodNotAllowed",
   "payloadTooLarge",
   "agentUnreachable",
+  "unknownModel",
+  "badModel",
+  "invalidLoadOptions",
+  "modelNotLoaded",
+  "modelLoadFailed",
+  "engineCrashed",
+  "engineUnavailable",
+  "busy",
+  "promptTooLong",
+  "generationFailed",
+  "cancelled",
   "internal",
 ] as const;
 

@@ -1,0 +1,242 @@
+import { randomUUID } from "node:crypto";
+import type { GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
+import type { Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { ZodType } from "zod";
+import type { Runtime } from "../../runtime/Runtime.js";
+import { RuntimeError } from "../../runtime/runtimeErrors.js";
+import { describeZodError } from "../httpErrors.js";
+import {
+  chatCompletionRequestSchema,
+  completionRequestSchema,
+  type ChatCompletionRequest,
+  type CompletionRequest,
+} from "./openaiSchemas.js";
+
+/** OpenAI's error shape, which its clients parse: the message carries our title and hint. */
+function openaiError(
+  c: Context,
+  status: number,
+  message: string,
+  code: string,
+  type = "invalid_request_error",
+) {
+  return c.json({ error: { message, type, code, param: null } }, status as 400);
+}
+
+function samplingOf(body: ChatCompletionRequest | CompletionRequest): Sampling {
+  const stop = body.stop == null ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop];
+  const sampling: Sampling = {};
+  if (body.temperature != null) sampling.temperature = body.temperature;
+  if (body.top_p != null) sampling.topP = body.top_p;
+  if (body.min_p != null) sampling.minP = body.min_p;
+  if (body.top_k != null) sampling.topK = body.top_k;
+  if (body.repeat_penalty != null) sampling.repeatPenalty = body.repeat_penalty;
+  if (body.seed != null) sampling.seed = body.seed;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens != null) sampling.maxTokens = maxTokens;
+  if (stop?.length) sampling.stop = stop.filter((s) => s.length > 0);
+  return sampling;
+}
+
+const finishReason = (stats: GenerationStats) =>
+  stats.stopReason === "maxTokens" ? "length" : "stop";
+const usage = (stats: GenerationStats) => ({
+  prompt_tokens: stats.promptTokens,
+  completion_tokens: stats.generatedTokens,
+  total_tokens: stats.promptTokens + stats.generatedTokens,
+});
+
+export function openaiRoutes(app: Hono, runtime: Runtime) {
+  app.get("/v1/models", async (c) => {
+    const models = await runtime.registry.list();
+    return c.json({
+      object: "list",
+      data: models.map((m) => ({
+        id: m.id,
+        object: "model",
+        created: 0,
+        owned_by: m.synthetic ? "quantdeck (synthetic)" : "local",
+      })),
+    });
+  });
+
+  app.post("/v1/chat/completions", (c) =>
+    handle(
+      c,
+      chatCompletionRequestSchema,
+      (body) => ({
+        mode: "chat",
+        messages: body.messages.map((m) => ({
+          role: m.role === "developer" ? "system" : m.role,
+          content: m.content ?? "",
+        })),
+        sampling: samplingOf(body),
+      }),
+      "chat",
+    ),
+  );
+
+  app.post("/v1/completions", (c) =>
+    handle(
+      c,
+      completionRequestSchema,
+      (body) => ({ mode: "raw", prompt: body.prompt, sampling: samplingOf(body) }),
+      "text",
+    ),
+  );
+
+  async function handle<B extends ChatCompletionRequest | CompletionRequest>(
+    c: Context,
+    schema: ZodType<B>,
+    toRequest: (body: B) => GenerationRequest,
+    kind: "chat" | "text",
+  ) {
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      return openaiError(c, 400, "The request body is not valid JSON.", "invalid_json");
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      return openaiError(
+        c,
+        400,
+        `Invalid request: ${describeZodError(parsed.error)}`,
+        "invalid_request",
+      );
+    const body = parsed.data;
+
+    let generation: Awaited<ReturnType<Runtime["startGeneration"]>>;
+    let modelId: string;
+    try {
+      generation = await runtime.startGeneration(toRequest(body), body.model);
+      modelId = runtime.supervisor.loadedModel?.id ?? body.model ?? "";
+    } catch (error) {
+      if (error instanceof RuntimeError) {
+        const { title, hint, code } = error.apiError;
+        return openaiError(
+          c,
+          error.status,
+          hint ? `${title}. ${hint}` : title,
+          code,
+          error.status === 429 ? "rate_limit_error" : "invalid_request_error",
+        );
+      }
+      throw error;
+    }
+    const id = `${kind === "chat" ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const object = kind === "chat" ? "chat.completion" : "text_completion";
+
+    if (!body.stream) {
+      c.req.raw.signal.addEventListener("abort", () => runtime.queue.cancel(generation.id));
+      try {
+        const result = await generation.result;
+        const choice =
+          kind === "chat"
+            ? {
+                index: 0,
+                message: { role: "assistant", content: result.text },
+                finish_reason: finishReason(result.stats),
+              }
+            : {
+                index: 0,
+                text: result.text,
+                finish_reason: finishReason(result.stats),
+                logprobs: null,
+              };
+        return c.json({
+          id,
+          object,
+          created,
+          model: modelId,
+          choices: [choice],
+          usage: usage(result.stats),
+        });
+      } catch (error) {
+        const apiError =
+          error instanceof RuntimeError
+            ? error.apiError
+            : { code: "generationFailed", title: String(error) };
+        return openaiError(
+          c,
+          error instanceof RuntimeError ? error.status : 500,
+          apiError.title,
+          apiError.code,
+          "server_error",
+        );
+      }
+    }
+
+    const chunkObject = kind === "chat" ? "chat.completion.chunk" : "text_completion";
+    const chunk = (delta: string | null, finish: string | null, extra: object = {}) =>
+      JSON.stringify({
+        id,
+        object: chunkObject,
+        created,
+        model: modelId,
+        choices:
+          kind === "chat"
+            ? [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish }]
+            : [{ index: 0, text: delta ?? "", finish_reason: finish, logprobs: null }],
+        ...extra,
+      });
+
+    // Listen before the stream opens: text that arrives first waits in `early`.
+    const early: string[] = [];
+    let write: ((text: string) => void) | null = null;
+    const unsubscribe = runtime.onGenerationText(generation.id, (text) =>
+      write ? write(text) : early.push(text),
+    );
+    return streamSSE(c, async (stream) => {
+      // A client that hangs up mid-stream cancels the generation.
+      stream.onAbort(() => {
+        runtime.queue.cancel(generation.id);
+      });
+      if (kind === "chat") {
+        await stream.writeSSE({
+          data: JSON.stringify({
+            id,
+            object: chunkObject,
+            created,
+            model: modelId,
+            choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+          }),
+        });
+      }
+      write = (text) => void stream.writeSSE({ data: chunk(text, null) });
+      for (const text of early.splice(0)) write(text);
+      try {
+        const result = await generation.result;
+        await stream.writeSSE({ data: chunk(null, finishReason(result.stats)) });
+        if (body.stream_options?.include_usage) {
+          await stream.writeSSE({
+            data: JSON.stringify({
+              id,
+              object: chunkObject,
+              created,
+              model: modelId,
+              choices: [],
+              usage: usage(result.stats),
+            }),
+          });
+        }
+      } catch (error) {
+        const apiError =
+          error instanceof RuntimeError
+            ? error.apiError
+            : { code: "generationFailed", title: String(error) };
+        await stream.writeSSE({
+          data: JSON.stringify({
+            error: { message: apiError.title, type: "server_error", code: apiError.code },
+          }),
+        });
+      } finally {
+        unsubscribe();
+      }
+      await stream.writeSSE({ data: "[DONE]" });
+    });
+  }
+}

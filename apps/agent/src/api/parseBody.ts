@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { describeZodError, HttpError } from "./httpErrors.js";
+
+/** Reads and validates a JSON body at the edge: a 400 naming the problem, or typed data. */
+export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    throw new HttpError(400, {
+      code: "badRequest",
+      title: "The request body is not valid JSON",
+      hint: "Send a JSON object with Content-Type: application/json.",
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new HttpError(400, {
+      code: "badRequest",
+      title: "Invalid request",
+      hint: describeZodError(parsed.error),
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+import { generationRequestSchema, loadRequestSchema } from "@quantdeck/shared";
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { Runtime } from "../../runtime/Runtime.js";
+import { parseBody } from "../parseBody.js";
+
+const httpGenerateSchema = z.object({
+  model: z.string().min(1).max(1024).optional(),
+  request: generationRequestSchema,
+  /** Return the token ids the model was given (prompt inspection, tests). */
+  returnPromptTokens: z.boolean().optional(),
+});
+
+export function runtimeRoutes(app: Hono, runtime: Runtime) {
+  app.get("/api/models", async (c) => {
+    const models = await runtime.registry.list();
+    return c.json({
+      models: models.map(({ path: _path, header: _header, ...summary }) => summary),
+    });
+  });
+
+  app.get("/api/runtime", (c) => c.json(runtime.supervisor.status()));
+
+  app.post("/api/runtime/load", async (c) => {
+    const body = await parseBody(c, loadRequestSchema);
+    return c.json(await runtime.load(body.model, body.options));
+  });
+
+  app.post("/api/runtime/unload", async (c) => {
+    await runtime.supervisor.unload();
+    return c.json(runtime.supervisor.status());
+  });
+
+  /** The whole answer in one response; streaming clients use the WebSocket or /v1. */
+  app.post("/api/runtime/generate", async (c) => {
+    const body = await parseBody(c, httpGenerateSchema);
+    const generation = await runtime.startGeneration(body.request, body.model, {
+      returnPromptTokens: body.returnPromptTokens ?? false,
+    });
+    // A client that goes away cancels what it started.
+    c.req.raw.signal.addEventListener("abort", () => runtime.queue.cancel(generation.id));
+    return c.json(await generation.result);
+  });
+}

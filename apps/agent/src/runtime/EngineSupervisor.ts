@@ -1,0 +1,309 @@
+import { EventEmitter } from "node:events";
+import type {
+  ApiError,
+  EngineState,
+  LoadedModel,
+  ResolvedLoadOptions,
+  RuntimeStatus,
+  RuntimeWarning,
+} from "@quantdeck/shared";
+import type { LocalModel } from "../models/ModelRegistry.js";
+import { log } from "../util/log.js";
+import type { EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
+import { EngineProcess } from "./EngineProcess.js";
+import { engineCrashed, RuntimeError } from "./runtimeErrors.js";
+
+export interface LoadTarget {
+  model: LocalModel;
+  options: ResolvedLoadOptions;
+  warnings: RuntimeWarning[];
+}
+
+type GenerateRequest = Omit<Extract<EngineRequest, { type: "generate" }>, "type" | "id">;
+type GenerateOutcome = Extract<EngineEvent, { type: "generated" }>;
+
+/** Omit that keeps a union's members apart. */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
+interface Pending {
+  onEvent: (event: EngineEvent) => void;
+  fail: (error: RuntimeError) => void;
+}
+
+/** Crashes of the engine while loading the same model before it is marked bad. */
+const MAX_LOAD_CRASHES = 2;
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Owns the engine process: loads, unloads and generates through it, and recovers when it
+ * dies. On a crash every request in flight fails at once with `engineCrashed`, a new engine
+ * starts, and the model that was loaded is loaded again — unless it is the model that
+ * crashed the engine while loading, twice: then it is marked bad and not retried.
+ */
+export class EngineSupervisor extends EventEmitter<{ status: [] }> {
+  private engine: EngineProcess | null = null;
+  private state: EngineState = "idle";
+  private loaded: LoadedModel | null = null;
+  private loadedTarget: LoadTarget | null = null;
+  private loading: LoadTarget | null = null;
+  private loadProgress: number | null = null;
+  private warnings: RuntimeWarning[] = [];
+  private lastError: ApiError | null = null;
+  private readonly loadCrashes = new Map<string, number>();
+  private readonly badModels = new Set<string>();
+  private readonly pending = new Map<string, Pending>();
+  private restarts = 0;
+  private nextId = 0;
+  private stopping = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private lastProgressAt = 0;
+  queueCounts: () => RuntimeStatus["queue"] = () => ({ running: 0, waiting: 0, capacity: 0 });
+
+  constructor(private readonly gpu: GpuMode) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.engine = this.spawn();
+    await this.engine.ready;
+  }
+
+  status(): RuntimeStatus {
+    return {
+      state: this.state,
+      model: this.loaded,
+      loadProgress: this.loadProgress,
+      loadingModelId: this.loading?.model.id ?? null,
+      warnings: this.warnings,
+      lastError: this.lastError,
+      badModels: [...this.badModels],
+      queue: this.queueCounts(),
+      engineRestarts: this.restarts,
+      enginePid: this.engine?.alive ? (this.engine.pid ?? null) : null,
+    };
+  }
+
+  get loadedModel(): LoadedModel | null {
+    return this.loaded;
+  }
+
+  get enginePid(): number | undefined {
+    return this.engine?.pid;
+  }
+
+  /** Loads a model (replacing the current one). Loads and unloads run one at a time. */
+  load(target: LoadTarget): Promise<LoadedModel> {
+    return this.exclusive(() => this.loadNow(target));
+  }
+
+  unload(): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.loaded) return;
+      await this.request({ type: "unload" }, (event) => event.type === "unloaded");
+      this.loaded = null;
+      this.loadedTarget = null;
+      this.warnings = [];
+      this.setState("idle");
+    });
+  }
+
+  /** Starts a generation; resolves when it ends (cancelled ones too), rejects on failure. */
+  generate(
+    request: GenerateRequest,
+    onText: (text: string) => void,
+  ): { id: string; done: Promise<GenerateOutcome> } {
+    const id = `g${++this.nextId}`;
+    const done = this.request<GenerateOutcome>(
+      { type: "generate", ...request },
+      (event) => {
+        if (event.type === "text") onText(event.text);
+        return event.type === "generated";
+      },
+      id,
+    );
+    return { id, done };
+  }
+
+  cancel(engineRequestId: string): void {
+    this.engine?.send({ type: "cancel", id: engineRequestId });
+  }
+
+  /** Stops the engine for good (agent shutdown). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const engine = this.engine;
+    if (!engine?.alive) return;
+    const exited = new Promise<void>((resolve) => engine.once("exit", () => resolve()));
+    engine.kill("SIGTERM");
+    const timer = setTimeout(() => engine.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async loadNow(target: LoadTarget): Promise<LoadedModel> {
+    if (this.badModels.has(target.model.id)) {
+      throw new RuntimeError(
+        {
+          code: "badModel",
+          title: `${target.model.fileName} crashed the engine every time it was loaded`,
+          hint: "The file is probably damaged or incomplete: download it again. Restart the agent to retry it anyway.",
+        },
+        409,
+      );
+    }
+    const started = performance.now();
+    this.loading = target;
+    this.loadProgress = 0;
+    this.setState("loading");
+    try {
+      const { info } = await this.request<Extract<EngineEvent, { type: "loaded" }>>(
+        { type: "load", modelPath: target.model.path, options: target.options, gpu: this.gpu },
+        (event) => {
+          if (event.type === "loadProgress") this.reportProgress(event.progress);
+          return event.type === "loaded";
+        },
+      );
+      this.loaded = {
+        id: target.model.id,
+        name: target.model.name,
+        fileName: target.model.fileName,
+        architecture: info.architecture,
+        synthetic: target.model.synthetic,
+        trainContextSize: info.trainContextSize,
+        layers: info.layers,
+        chatFormat: info.chatFormat,
+        options: { ...target.options, contextSize: info.contextSize },
+        memory: { predicted: info.predicted, actual: info.actual },
+        loadSeconds: (performance.now() - started) / 1000,
+      };
+      this.loadedTarget = target;
+      this.warnings = target.warnings;
+      this.lastError = null;
+      this.loadCrashes.delete(target.model.id);
+      log.info("model loaded", {
+        model: target.model.id,
+        seconds: this.loaded.loadSeconds.toFixed(2),
+      });
+      return this.loaded;
+    } catch (error) {
+      if (error instanceof RuntimeError && error.apiError.code !== "engineCrashed")
+        this.lastError = error.apiError;
+      this.loaded = null;
+      this.loadedTarget = null;
+      throw error;
+    } finally {
+      this.loading = null;
+      this.loadProgress = null;
+      this.setState(this.loaded ? "ready" : this.state === "restarting" ? "restarting" : "idle");
+    }
+  }
+
+  private spawn(): EngineProcess {
+    const engine = new EngineProcess();
+    engine.on("event", (event) => {
+      if ("id" in event) this.pending.get(event.id)?.onEvent(event);
+    });
+    engine.once("exit", (code, signal) => {
+      if (this.engine === engine) void this.recover(code, signal);
+    });
+    return engine;
+  }
+
+  private async recover(code: number | null, signal: string | null): Promise<void> {
+    if (this.stopping) return;
+    const cause = signal ? `engine killed by ${signal}` : `engine exited with code ${code}`;
+    log.error("engine died", { cause, model: this.loaded?.id ?? this.loading?.model.id });
+    const error = engineCrashed(cause);
+    for (const pending of this.pending.values()) pending.fail(error);
+    this.pending.clear();
+    this.lastError = error.apiError;
+
+    const crashedLoading = this.loading;
+    if (crashedLoading) {
+      const crashes = (this.loadCrashes.get(crashedLoading.model.id) ?? 0) + 1;
+      this.loadCrashes.set(crashedLoading.model.id, crashes);
+      if (crashes >= MAX_LOAD_CRASHES) {
+        this.badModels.add(crashedLoading.model.id);
+        log.warn("model marked bad", { model: crashedLoading.model.id, crashes });
+      }
+    }
+    const reload = crashedLoading ? null : this.loadedTarget;
+    this.loaded = null;
+    this.loadedTarget = null;
+    this.setState("restarting");
+
+    this.restarts++;
+    this.engine = this.spawn();
+    try {
+      await this.engine.ready;
+    } catch {
+      return; // that engine died too; its own exit handler takes over
+    }
+    this.setState("idle");
+    if (reload && !this.badModels.has(reload.model.id)) {
+      this.load(reload).catch((reloadError: unknown) =>
+        log.warn("reload after crash failed", {
+          model: reload.model.id,
+          error: String(reloadError),
+        }),
+      );
+    }
+  }
+
+  private request<T extends EngineEvent>(
+    request: WithoutId<EngineRequest>,
+    isFinal: (event: EngineEvent) => boolean,
+    id = `r${++this.nextId}`,
+  ): Promise<T> {
+    const engine = this.engine;
+    return new Promise<T>((resolve, reject) => {
+      if (!engine?.alive) return reject(engineCrashed("engine not running"));
+      this.pending.set(id, {
+        onEvent: (event) => {
+          if (event.type === "failed") {
+            this.pending.delete(id);
+            reject(new RuntimeError(event.error, statusOf(event.error.code)));
+          } else if (isFinal(event)) {
+            this.pending.delete(id);
+            resolve(event as T);
+          }
+        },
+        fail: reject,
+      });
+      engine.send({ ...request, id });
+    });
+  }
+
+  private reportProgress(progress: number): void {
+    this.loadProgress = progress;
+    const now = performance.now();
+    if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS || progress >= 1) {
+      this.lastProgressAt = now;
+      this.emit("status");
+    }
+  }
+
+  private setState(state: EngineState): void {
+    this.state = state;
+    this.emit("status");
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(task, task);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function statusOf(code: ApiError["code"]): RuntimeError["status"] {
+  switch (code) {
+    case "promptTooLong":
+      return 413;
+    case "modelNotLoaded":
+      return 409;
+    case "modelLoadFailed":
+      return 400;
+    default:
+      return 500;
+  }
+}

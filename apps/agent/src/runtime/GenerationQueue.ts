@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import type { GenerationEvent, GenerationRequest, GenerationResult } from "@quantdeck/shared";
+import type { EngineSupervisor } from "./EngineSupervisor.js";
+import { busy, cancelled, modelNotLoaded, RuntimeError } from "./runtimeErrors.js";
+
+/** The DeepSeek-V3 recommendation (temperature 0.3, min_p 0.01) with the guide's seed. */
+export const DEFAULT_SAMPLING = {
+  temperature: 0.3,
+  minP: 0.01,
+  seed: 3407,
+  maxTokens: 1024,
+} as const;
+
+interface Job {
+  id: string;
+  ownerId: string | undefined;
+  request: GenerationRequest;
+  returnPromptTokens: boolean;
+  engineId?: string;
+  resolve: (result: GenerationResult & { promptTokenIds?: number[] }) => void;
+  reject: (error: RuntimeError) => void;
+}
+
+export interface SubmitOptions {
+  /** The connection that started it: it is told everything, and closing it cancels. */
+  ownerId?: string;
+  returnPromptTokens?: boolean;
+}
+
+/**
+ * A bounded queue in front of the engine: as many generations run as the loaded model has
+ * parallel slots, up to `maxWaiting` wait, and beyond that callers get a `busy` error with
+ * a retry hint. Every event goes to `publish`, tagged with its owner.
+ */
+export class GenerationQueue {
+  private readonly waiting: Job[] = [];
+  private readonly running = new Map<string, Job>();
+
+  constructor(
+    private readonly supervisor: EngineSupervisor,
+    private readonly publish: (event: GenerationEvent, ownerId: string | undefined) => void,
+    private readonly maxWaiting = 16,
+  ) {
+    supervisor.queueCounts = () => this.counts();
+  }
+
+  counts() {
+    return {
+      running: this.running.size,
+      waiting: this.waiting.length,
+      capacity: this.supervisor.loadedModel?.options.parallel ?? 0,
+    };
+  }
+
+  submit(request: GenerationRequest, options: SubmitOptions = {}) {
+    if (this.waiting.length >= this.maxWaiting) throw busy(this.waiting.length);
+    const id = randomUUID();
+    let resolve!: Job["resolve"];
+    let reject!: Job["reject"];
+    const result = new Promise<GenerationResult & { promptTokenIds?: number[] }>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    result.catch(() => undefined); // callers that only watch events need not handle it
+    const job: Job = {
+      id,
+      ownerId: options.ownerId,
+      request,
+      returnPromptTokens: options.returnPromptTokens ?? false,
+      resolve,
+      reject,
+    };
+    this.waiting.push(job);
+    // On the next turn, so the caller can tell its client the id before any event for it.
+    setImmediate(() => {
+      if (!this.waiting.includes(job)) return;
+      this.publish(
+        { kind: "queued", generationId: id, position: this.waiting.indexOf(job) + 1 },
+        job.ownerId,
+      );
+      this.pump();
+      this.supervisor.emit("status");
+    });
+    return { id, result };
+  }
+
+  /** Cancels a waiting or running generation; a running one ends with its partial text. */
+  cancel(generationId: string): boolean {
+    const index = this.waiting.findIndex((job) => job.id === generationId);
+    if (index >= 0) {
+      const [job] = this.waiting.splice(index, 1);
+      if (job) this.fail(job, cancelled());
+      this.supervisor.emit("status");
+      return true;
+    }
+    const job = this.running.get(generationId);
+    if (job?.engineId) this.supervisor.cancel(job.engineId);
+    return job !== undefined;
+  }
+
+  cancelOwnedBy(ownerId: string): void {
+    for (const job of [...this.waiting, ...this.running.values()])
+      if (job.ownerId === ownerId) this.cancel(job.id);
+  }
+
+  private pump(): void {
+    const capacity = Math.max(1, this.supervisor.loadedModel?.options.parallel ?? 1);
+    while (this.running.size < capacity && this.waiting.length > 0) {
+      const job = this.waiting.shift();
+      if (job) this.start(job);
+    }
+  }
+
+  private start(job: Job): void {
+    const model = this.supervisor.loadedModel;
+    if (!model) {
+      this.fail(job, modelNotLoaded());
+      return;
+    }
+    this.running.set(job.id, job);
+    this.publish(
+      { kind: "started", generationId: job.id, modelId: model.id, mode: job.request.mode },
+      job.ownerId,
+    );
+    const request = job.request;
+    const { id: engineId, done } = this.supervisor.generate(
+      {
+        prompt:
+          request.mode === "chat"
+            ? { mode: "chat", messages: request.messages }
+            : { mode: "raw", text: request.prompt },
+        sampling: { ...DEFAULT_SAMPLING, ...request.sampling },
+        returnPromptTokens: job.returnPromptTokens,
+      },
+      (text) => this.publish({ kind: "text", generationId: job.id, text }, job.ownerId),
+    );
+    job.engineId = engineId;
+    done
+      .then((outcome) => {
+        this.publish(
+          { kind: "done", generationId: job.id, text: outcome.text, stats: outcome.stats },
+          job.ownerId,
+        );
+        job.resolve({
+          generationId: job.id,
+          text: outcome.text,
+          stats: outcome.stats,
+          promptTokenIds: outcome.promptTokenIds,
+        });
+      })
+      .catch((error: unknown) =>
+        this.fail(
+          job,
+          error instanceof RuntimeError
+            ? error
+            : new RuntimeError({ code: "generationFailed", title: String(error) }, 500),
+        ),
+      )
+      .finally(() => {
+        this.running.delete(job.id);
+        this.pump();
+        this.supervisor.emit("status");
+      });
+  }
+
+  private fail(job: Job, error: RuntimeError): void {
+    this.publish({ kind: "failed", generationId: job.id, error: error.apiError }, job.ownerId);
+    job.reject(error);
+  }
+}

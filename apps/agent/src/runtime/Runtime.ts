@@ -1,0 +1,110 @@
+import type {
+  GenerationEvent,
+  GenerationRequest,
+  LoadedModel,
+  LoadOptions,
+} from "@quantdeck/shared";
+import type { LocalModel, ModelRegistry } from "../models/ModelRegistry.js";
+import { UnsafePathError } from "../models/resolveInsideModels.js";
+import type { EngineSupervisor } from "./EngineSupervisor.js";
+import type { GenerationQueue, SubmitOptions } from "./GenerationQueue.js";
+import { resolveLoadOptions } from "./resolveLoadOptions.js";
+import { RuntimeError } from "./runtimeErrors.js";
+
+/** What the API layer calls: models by id, loading with the recipe's rules, generations. */
+export class Runtime {
+  private readonly textListeners = new Map<string, Set<(text: string) => void>>();
+
+  constructor(
+    readonly registry: ModelRegistry,
+    readonly supervisor: EngineSupervisor,
+    readonly queue: GenerationQueue,
+    private readonly physicalCores: number,
+  ) {}
+
+  async findModel(id: string): Promise<LocalModel> {
+    let model: LocalModel | null;
+    try {
+      model = await this.registry.find(id);
+    } catch (error) {
+      if (error instanceof UnsafePathError) {
+        throw new RuntimeError(
+          {
+            code: "unknownModel",
+            title: `Not a valid model id: ${id.slice(0, 200)}`,
+            hint: "Use an id from GET /api/models.",
+          },
+          400,
+        );
+      }
+      throw new RuntimeError(
+        {
+          code: "modelLoadFailed",
+          title: `Could not read the model file ${id.slice(0, 200)}`,
+          hint: "Check that it is a complete GGUF file.",
+        },
+        400,
+      );
+    }
+    if (!model) {
+      throw new RuntimeError(
+        {
+          code: "unknownModel",
+          title: `No model ${id.slice(0, 200)} on disk`,
+          hint: "See GET /api/models for the models this agent has.",
+        },
+        404,
+      );
+    }
+    return model;
+  }
+
+  async load(id: string, options: LoadOptions): Promise<LoadedModel> {
+    const model = await this.findModel(id);
+    const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
+    return this.supervisor.load({ model, ...resolved });
+  }
+
+  /** For the OpenAI API: naming a model on disk that is not loaded loads it with defaults. */
+  async ensureLoaded(id: string | undefined): Promise<LoadedModel> {
+    const loaded = this.supervisor.loadedModel;
+    if (id === undefined || id === loaded?.id) {
+      if (loaded) return loaded;
+      throw new RuntimeError(
+        {
+          code: "modelNotLoaded",
+          title: "No model is loaded",
+          hint: "Name a model, or load one first.",
+        },
+        409,
+      );
+    }
+    return this.load(id, {});
+  }
+
+  /** Follows one generation's text (for HTTP streaming); returns the unsubscribe function. */
+  onGenerationText(generationId: string, listener: (text: string) => void): () => void {
+    const listeners = this.textListeners.get(generationId) ?? new Set();
+    listeners.add(listener);
+    this.textListeners.set(generationId, listeners);
+    return () => listeners.delete(listener);
+  }
+
+  /** Every generation event passes here (wired in main.ts) on its way to the WebSocket hub. */
+  observe(event: GenerationEvent): void {
+    if (event.kind === "text") {
+      for (const listener of this.textListeners.get(event.generationId) ?? []) listener(event.text);
+    } else if (event.kind === "done" || event.kind === "failed") {
+      this.textListeners.delete(event.generationId);
+    }
+  }
+
+  async startGeneration(
+    request: GenerationRequest,
+    modelId: string | undefined,
+    options: SubmitOptions = {},
+  ) {
+    await this.ensureLoaded(modelId);
+    return this.queue.submit(request, options);
+  }
+}

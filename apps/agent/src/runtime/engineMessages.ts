@@ -1,0 +1,54 @@
+import type {
+  ApiError,
+  ChatMessage,
+  GenerationStats,
+  MemoryFigures,
+  ResolvedLoadOptions,
+  Sampling,
+} from "@quantdeck/shared";
+
+/**
+ * Messages between the agent and its engine process (IPC, same version on both ends, so
+ * plain types rather than schemas). Every request carries an id its reply repeats.
+ */
+export type EngineRequest =
+  | { type: "load"; id: string; modelPath: string; options: ResolvedLoadOptions; gpu: GpuMode }
+  | { type: "unload"; id: string }
+  | {
+      type: "generate";
+      id: string;
+      prompt: { mode: "chat"; messages: ChatMessage[] } | { mode: "raw"; text: string };
+      sampling: Required<Pick<Sampling, "temperature" | "minP" | "seed" | "maxTokens">> & Sampling;
+      /** Return the token ids the model was given (for tests and prompt inspection). */
+      returnPromptTokens?: boolean;
+    }
+  | { type: "cancel"; id: string };
+
+export type GpuMode = "auto" | false;
+
+export interface LoadedInfo {
+  architecture: string;
+  name: string;
+  trainContextSize: number;
+  layers: number;
+  chatFormat: string;
+  contextSize: number;
+  predicted: MemoryFigures;
+  actual: MemoryFigures;
+  bosTokenId: number | null;
+}
+
+export type EngineEvent =
+  | { type: "ready" }
+  | { type: "loadProgress"; id: string; progress: number }
+  | { type: "loaded"; id: string; info: LoadedInfo }
+  | { type: "unloaded"; id: string }
+  | { type: "text"; id: string; text: string }
+  | {
+      type: "generated";
+      id: string;
+      text: string;
+      stats: GenerationStats;
+      promptTokenIds?: number[];
+    }
+  | { type: "failed"; id: string; error: ApiError };

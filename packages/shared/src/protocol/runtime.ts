@@ -1,0 +1,218 @@
+import { z } from "zod";
+import { apiErrorSchema } from "./errors";
+
+/** KV cache element types offered for the reference recipe (`--cache-type-k/-v`). */
+export const kvCacheTypeSchema = z.enum(["f16", "q8_0", "q4_0"]);
+export type KvCacheType = z.infer<typeof kvCacheTypeSchema>;
+
+/** llama.cpp's `--prio`: 0 normal, 1 medium, 2 high, 3 realtime. */
+export const processPrioritySchema = z.enum(["normal", "medium", "high", "realtime"]);
+export type ProcessPriority = z.infer<typeof processPrioritySchema>;
+
+/** Every knob of the reference recipe. Omitted fields take the agent's defaults. */
+export const loadOptionsSchema = z.object({
+  /** Tokens of context (`--ctx-size`). Defaults to 4096, capped at the model's trained length. */
+  contextSize: z.number().int().min(256).max(1_048_576).optional(),
+  /** Layers on the GPU (`--n-gpu-layers`): "auto" fits free VRAM, "max" all of them. Defaults to "auto". */
+  gpuLayers: z
+    .union([z.literal("auto"), z.literal("max"), z.number().int().min(0).max(1000)])
+    .optional(),
+  /** Key cache type (`--cache-type-k`). q8_0 is the guide's advice. Defaults to "f16". */
+  kvCacheKeyType: kvCacheTypeSchema.optional(),
+  /** Value cache type (`--cache-type-v`); quantized needs flash attention. Defaults to the key type for MLA models, else "f16". */
+  kvCacheValueType: kvCacheTypeSchema.optional(),
+  /** Flash attention (`-fa`). Defaults to on for MLA models (measured faster), off otherwise. */
+  flashAttention: z.boolean().optional(),
+  /** CPU threads (`--threads`): never more than the physical cores. Defaults to the physical cores. */
+  threads: z.number().int().min(1).max(1024).optional(),
+  /** Prompt batch size (`--batch-size`). Defaults to 512. */
+  batchSize: z.number().int().min(1).max(65_536).optional(),
+  /** Map the file instead of reading it (`--no-mmap` turns it off). Defaults to true. */
+  useMmap: z.boolean().optional(),
+  /** Pin the model in RAM (`--mlock`). Defaults to false. */
+  useMlock: z.boolean().optional(),
+  /** Engine process priority (`--prio`). Defaults to "normal". */
+  priority: processPrioritySchema.optional(),
+  /** Generations that can run at once, each with its own share of the context. Defaults to 1. */
+  parallel: z.number().int().min(1).max(16).optional(),
+});
+export type LoadOptions = z.infer<typeof loadOptionsSchema>;
+
+/** Load options after defaults and the hardware's limits are applied. */
+export const resolvedLoadOptionsSchema = z.object({
+  contextSize: z.number().int(),
+  gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int()]),
+  kvCacheKeyType: kvCacheTypeSchema,
+  kvCacheValueType: kvCacheTypeSchema,
+  flashAttention: z.boolean(),
+  threads: z.number().int(),
+  batchSize: z.number().int(),
+  useMmap: z.boolean(),
+  useMlock: z.boolean(),
+  priority: processPrioritySchema,
+  parallel: z.number().int(),
+});
+export type ResolvedLoadOptions = z.infer<typeof resolvedLoadOptionsSchema>;
+
+export const loadRequestSchema = z.object({
+  /** A model id from GET /api/models. */
+  model: z.string().min(1).max(1024),
+  options: loadOptionsSchema.default({}),
+});
+export type LoadRequest = z.infer<typeof loadRequestSchema>;
+
+/** A condition the user should know about, without failing anything (e.g. q4_0 KV cache). */
+export const runtimeWarningSchema = z.object({
+  code: z.string(),
+  title: z.string(),
+  hint: z.string().optional(),
+});
+export type RuntimeWarning = z.infer<typeof runtimeWarningSchema>;
+
+export const memoryFiguresSchema = z.object({
+  ramBytes: z.number().nonnegative(),
+  vramBytes: z.number().nonnegative(),
+});
+export type MemoryFigures = z.infer<typeof memoryFiguresSchema>;
+
+export const loadedModelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  fileName: z.string(),
+  architecture: z.string(),
+  synthetic: z.boolean(),
+  trainContextSize: z.number().int(),
+  layers: z.number().int(),
+  /** The chat format used for chat mode, e.g. "DeepSeek". */
+  chatFormat: z.string(),
+  options: resolvedLoadOptionsSchema,
+  /** What the engine expected to use before loading, and what it used after. */
+  memory: z.object({ predicted: memoryFiguresSchema, actual: memoryFiguresSchema }),
+  loadSeconds: z.number().nonnegative(),
+});
+export type LoadedModel = z.infer<typeof loadedModelSchema>;
+
+export const engineStateSchema = z.enum(["idle", "loading", "ready", "restarting"]);
+export type EngineState = z.infer<typeof engineStateSchema>;
+
+export const runtimeStatusSchema = z.object({
+  state: engineStateSchema,
+  model: loadedModelSchema.nullable(),
+  /** 0–1 while loading. */
+  loadProgress: z.number().min(0).max(1).nullable(),
+  /** The model being loaded, while loading. */
+  loadingModelId: z.string().nullable(),
+  warnings: z.array(runtimeWarningSchema),
+  /** The last engine failure (a crash, a load that failed), until the next successful load. */
+  lastError: apiErrorSchema.nullable(),
+  /** Models that crashed the engine on load repeatedly; they are not retried. */
+  badModels: z.array(z.string()),
+  queue: z.object({
+    running: z.number().int(),
+    waiting: z.number().int(),
+    capacity: z.number().int(),
+  }),
+  engineRestarts: z.number().int(),
+  /** The engine process, for resource monitoring. */
+  enginePid: z.number().int().nullable(),
+});
+export type RuntimeStatus = z.infer<typeof runtimeStatusSchema>;
+
+// ---- generation ----
+
+export const samplingSchema = z.object({
+  /** 0 is greedy. Defaults to 0.3 (the DeepSeek-V3 recommendation). */
+  temperature: z.number().min(0).max(5).optional(),
+  /** Defaults to 0.01 (llama.cpp's own default is 0.1; the guide finds 0.01 enough). */
+  minP: z.number().min(0).max(1).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  topK: z.number().int().min(0).max(100_000).optional(),
+  repeatPenalty: z.number().min(0).max(5).optional(),
+  /** Defaults to 3407, the guide's seed, so runs repeat. */
+  seed: z.number().int().min(0).max(4_294_967_295).optional(),
+  /** Defaults to 1024. */
+  maxTokens: z.number().int().min(1).max(131_072).optional(),
+  stop: z.array(z.string().min(1).max(200)).max(16).optional(),
+});
+export type Sampling = z.infer<typeof samplingSchema>;
+
+export const chatMessageSchema = z.object({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string().max(1_000_000),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const generationRequestSchema = z.discriminatedUnion("mode", [
+  z.object({
+    mode: z.literal("chat"),
+    /** The conversation, oldest first; system messages are joined and go first. */
+    messages: z.array(chatMessageSchema).min(1).max(1000),
+    sampling: samplingSchema.default({}),
+  }),
+  z.object({
+    /** No template: the prompt goes to the model as is, special tokens included (llama-cli's `-no-cnv`). */
+    mode: z.literal("raw"),
+    prompt: z.string().min(1).max(1_000_000),
+    sampling: samplingSchema.default({}),
+  }),
+]);
+export type GenerationRequest = z.infer<typeof generationRequestSchema>;
+
+export const stopReasonSchema = z.enum(["endOfText", "stopString", "maxTokens", "cancelled"]);
+export type StopReason = z.infer<typeof stopReasonSchema>;
+
+export const generationStatsSchema = z.object({
+  promptTokens: z.number().int(),
+  generatedTokens: z.number().int(),
+  timeToFirstTokenMs: z.number(),
+  promptTokensPerSecond: z.number(),
+  generationTokensPerSecond: z.number(),
+  totalMs: z.number(),
+  stopReason: stopReasonSchema,
+});
+export type GenerationStats = z.infer<typeof generationStatsSchema>;
+
+/** Everything a watcher sees of one generation, in order. */
+export const generationEventSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("queued"), generationId: z.string(), position: z.number().int() }),
+  z.object({
+    kind: z.literal("started"),
+    generationId: z.string(),
+    modelId: z.string(),
+    mode: z.enum(["chat", "raw"]),
+  }),
+  z.object({ kind: z.literal("text"), generationId: z.string(), text: z.string() }),
+  z.object({
+    kind: z.literal("done"),
+    generationId: z.string(),
+    text: z.string(),
+    stats: generationStatsSchema,
+  }),
+  z.object({ kind: z.literal("failed"), generationId: z.string(), error: apiErrorSchema }),
+]);
+export type GenerationEvent = z.infer<typeof generationEventSchema>;
+
+export const generationResultSchema = z.object({
+  generationId: z.string(),
+  text: z.string(),
+  stats: generationStatsSchema,
+});
+export type GenerationResult = z.infer<typeof generationResultSchema>;
+
+/** DeepSeek's official system prompt, filled with a date: 今天是3月24日，星期一。 */
+export function deepseekSystemPrompt(date: Date): string {
+  const weekdays = ["日", "一", "二", "三", "四", "五", "六"];
+  return `该助手为DeepSeek Chat，由深度求索公司创造。\n今天是${date.getMonth() + 1}月${date.getDate()}日，星期${weekdays[date.getDay()]}。`;
+}
+
+export interface SamplingPreset {
+  id: string;
+  sampling: Sampling;
+}
+
+/** Presets offered by the playground and the API. */
+export const samplingPresets: SamplingPreset[] = [
+  { id: "deepseek-v3", sampling: { temperature: 0.3, minP: 0.01, seed: 3407 } },
+  { id: "coding", sampling: { temperature: 0, minP: 0.01, seed: 3407 } },
+  { id: "creative", sampling: { temperature: 0.8, minP: 0.05, topP: 0.95, seed: 3407 } },
+];
