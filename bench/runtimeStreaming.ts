@@ -26,42 +26,77 @@ interface Run {
   ttftMs: number;
   tokensPerSecond: number;
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 function physicalCores(): number {
   const text = execFileSync("cat", ["/proc/cpuinfo"]).toString();
-  const cores = new Set(text.split(/\n\s*\n/).map((b) => `${/physical id\s*:\s*(\d+)/.exec(b)?.[1]}:${/core id\s*:\s*(\d+)/.exec(b)?.[1]}`));
+  const cores = new Set(
+    text
+      .split(/\n\s*\n/)
+      .map(
+        (b) => `${/physical id\s*:\s*(\d+)/.exec(b)?.[1]}:${/core id\s*:\s*(\d+)/.exec(b)?.[1]}`,
+      ),
+  );
   cores.delete("undefined:undefined");
   return Math.max(1, cores.size);
 }
 
 function direct(modelPath: string, threads: number): Run[] {
   const script = fileURLToPath(new URL("./support/directGenerate.ts", import.meta.url));
-  const output = execFileSync(process.execPath, ["--import", "tsx", script, modelPath, String(threads), String(MAX_TOKENS), "2"], {
-    env: { ...process.env, UV_THREADPOOL_SIZE: "1" },
-  });
+  const output = execFileSync(
+    process.execPath,
+    ["--import", "tsx", script, modelPath, String(threads), String(MAX_TOKENS), "2"],
+    {
+      env: { ...process.env, UV_THREADPOOL_SIZE: "1" },
+    },
+  );
   return JSON.parse(output.toString()) as Run[];
 }
 
 async function viaWebSocket(url: string): Promise<Run> {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/ws`);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  ws.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, client: { name: "bench", version: "0" } }));
+  ws.send(
+    JSON.stringify({
+      type: "hello",
+      protocolVersion: PROTOCOL_VERSION,
+      client: { name: "bench", version: "0" },
+    }),
+  );
   return new Promise((resolve) => {
     let sentAt = 0;
     let first: number | undefined;
     ws.on("message", (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { type: string; topic?: string; data?: { kind: string; stats?: { generatedTokens: number } } };
+      const message = JSON.parse(data.toString()) as {
+        type: string;
+        topic?: string;
+        data?: { kind: string; stats?: { generatedTokens: number } };
+      };
       if (message.type === "welcome") {
         sentAt = performance.now();
-        ws.send(JSON.stringify({ type: "generate", requestId: "b", request: { mode: "raw", prompt: PROMPT, sampling: { maxTokens: MAX_TOKENS, temperature: 0, seed: 3407 } } }));
+        ws.send(
+          JSON.stringify({
+            type: "generate",
+            requestId: "b",
+            request: {
+              mode: "raw",
+              prompt: PROMPT,
+              sampling: { maxTokens: MAX_TOKENS, temperature: 0, seed: 3407 },
+            },
+          }),
+        );
       } else if (message.topic === "generations" && message.data?.kind === "text") {
         first ??= performance.now();
       } else if (message.topic === "generations" && message.data?.kind === "done") {
         const finished = performance.now();
         const tokens = message.data.stats?.generatedTokens ?? 0;
         ws.close();
-        resolve({ tokens, ttftMs: (first ?? finished) - sentAt, tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished)) / 1000) });
+        resolve({
+          tokens,
+          ttftMs: (first ?? finished) - sentAt,
+          tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished)) / 1000),
+        });
       }
     });
   });
@@ -72,13 +107,25 @@ async function viaOpenAI(url: string): Promise<Run> {
   const started = performance.now();
   let first: number | undefined;
   let tokens = 0;
-  const stream = await client.completions.create({ model: "bench.gguf", prompt: PROMPT, max_tokens: MAX_TOKENS, temperature: 0, seed: 3407, stream: true, stream_options: { include_usage: true } });
+  const stream = await client.completions.create({
+    model: "bench.gguf",
+    prompt: PROMPT,
+    max_tokens: MAX_TOKENS,
+    temperature: 0,
+    seed: 3407,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   for await (const chunk of stream) {
     if (chunk.choices[0]?.text) first ??= performance.now();
     if (chunk.usage) tokens = chunk.usage.completion_tokens;
   }
   const finished = performance.now();
-  return { tokens, ttftMs: (first ?? finished) - started, tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished)) / 1000) };
+  return {
+    tokens,
+    ttftMs: (first ?? finished) - started,
+    tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished)) / 1000),
+  };
 }
 
 const modelPath = ensureBenchModel();
@@ -87,7 +134,9 @@ const modelsDir = mkdtempSync(join(tmpdir(), "quantdeck-bench-models-"));
 cpSync(modelPath, join(modelsDir, "bench.gguf"));
 
 const baseline: Run[] = [];
-const agent = await startAgent({ env: { QUANTDECK_GPU: "off", QUANTDECK_MODELS_DIR: modelsDir, QUANTDECK_NO_DEMO_MODEL: "1" } });
+const agent = await startAgent({
+  env: { QUANTDECK_GPU: "off", QUANTDECK_MODELS_DIR: modelsDir, QUANTDECK_NO_DEMO_MODEL: "1" },
+});
 try {
   const load = await fetch(`${agent.url}/api/runtime/load`, {
     method: "POST",
@@ -113,8 +162,12 @@ try {
     const ttft = median(runs.map((r) => r.ttftMs));
     return `${name.padEnd(26)} ${tps.toFixed(2).padStart(7)} tok/s  ratio ${(tps / directTps).toFixed(3)}  TTFT ${ttft.toFixed(1)} ms (overhead ${(ttft - directTtft).toFixed(1)} ms)`;
   };
-  console.log(`model: synthetic llama 0.45 B Q8_0, ${threads} threads, ${MAX_TOKENS} tokens, greedy, median of ${RUNS}`);
-  console.log(`${"node-llama-cpp direct".padEnd(26)} ${directTps.toFixed(2).padStart(7)} tok/s  (baseline)     TTFT ${directTtft.toFixed(1)} ms`);
+  console.log(
+    `model: synthetic llama 0.45 B Q8_0, ${threads} threads, ${MAX_TOKENS} tokens, greedy, median of ${RUNS}`,
+  );
+  console.log(
+    `${"node-llama-cpp direct".padEnd(26)} ${directTps.toFixed(2).padStart(7)} tok/s  (baseline)     TTFT ${directTtft.toFixed(1)} ms`,
+  );
   console.log(line("agent → WebSocket client", ws));
   console.log(line("agent → OpenAI stream", openai));
 } finally {

@@ -23,8 +23,12 @@ for (let run = 0; run < Number(runs); run++) {
   });
   const finished = performance.now();
   const tokens = sequence.tokenMeter.usedOutputTokens;
-  results.push({ tokens, ttftMs: (first ?? finished) - started, tokensPerSecond: (tokens - 1) / (((finished - (first ?? finished)) || 1) / 1000) });
-  sequence.dispose();
+  results.push({
+    tokens,
+    ttftMs: (first ?? finished) - started,
+    tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished) || 1) / 1000),
+  });
+  void sequence.dispose();
 }
 process.stdout.write(JSON.stringify(results));
 await context.dispose();

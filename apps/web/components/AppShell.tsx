@@ -19,6 +19,13 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Link href="/" className="hover:underline focus-visible:underline">
               {t("nav.overview")}
             </Link>
+            <Link
+              href="/playground"
+              data-testid="nav-playground"
+              className="hover:underline focus-visible:underline"
+            >
+              {t("nav.playground")}
+            </Link>
           </nav>
         </div>
         <div className="flex items-center gap-4">

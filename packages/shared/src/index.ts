@@ -6,3 +6,5 @@ export * from "./protocol/status";
 export * from "./protocol/version";
 export * from "./protocol/models";
 export * from "./protocol/runtime";
+export * from "./seed/index";
+export * from "./protocol/hardware";

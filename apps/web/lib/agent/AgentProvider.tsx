@@ -29,12 +29,17 @@ export function AgentProvider({ children }: { children: ReactNode }) {
           case "status":
             queryClient.setQueryData(agentQueries.status().queryKey, event.data);
             return;
+          case "runtime":
+            queryClient.setQueryData(agentQueries.runtime().queryKey, event.data);
+            return;
+          case "generations":
+            return; // routed to AgentSocket.onGeneration listeners
         }
       }),
   );
 
   useEffect(() => {
-    socket.subscribe("status");
+    socket.subscribe("status", "runtime");
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);

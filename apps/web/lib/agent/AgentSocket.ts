@@ -1,5 +1,8 @@
+import { AgentError } from "./AgentHttpError";
 import {
   PROTOCOL_VERSION,
+  type GenerationEvent,
+  type GenerationRequest,
   serverMessageSchema,
   WEBSOCKET_PATH,
   type EventMessage,
@@ -34,6 +37,12 @@ export class AgentSocket {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closedByUser = false;
+  private nextRequestId = 0;
+  private readonly pendingRequests = new Map<
+    string,
+    { resolve: (id: string) => void; reject: (error: AgentError) => void }
+  >();
+  private readonly generationListeners = new Set<(event: GenerationEvent) => void>();
 
   constructor(private readonly onEvent: (event: EventMessage) => void) {}
 
@@ -53,6 +62,33 @@ export class AgentSocket {
   subscribe(...topics: Topic[]): void {
     for (const topic of topics) this.topics.add(topic);
     this.sendSubscriptions();
+  }
+
+  /** Starts a generation owned by this tab; resolves with its id once the agent accepts it. */
+  generate(request: GenerationRequest, model?: string): Promise<string> {
+    const ws = this.ws;
+    if (this.state.kind !== "connected" || !ws) {
+      return Promise.reject(
+        new AgentError({ code: "agentUnreachable", title: "Not connected to the agent" }),
+      );
+    }
+    const requestId = `r${++this.nextRequestId}`;
+    return new Promise((resolve, reject) => {
+      this.pendingRequests.set(requestId, { resolve, reject });
+      ws.send(
+        JSON.stringify({ type: "generate", requestId, request, ...(model ? { model } : {}) }),
+      );
+    });
+  }
+
+  cancel(generationId: string): void {
+    this.ws?.send(JSON.stringify({ type: "cancel", generationId }));
+  }
+
+  /** Every generation event this tab sees: its own, and all of them if subscribed to "generations". */
+  onGeneration(listener: (event: GenerationEvent) => void): () => void {
+    this.generationListeners.add(listener);
+    return () => this.generationListeners.delete(listener);
   }
 
   getState = (): ConnectionState => this.state;
@@ -106,9 +142,20 @@ export class AgentSocket {
           });
           return;
         case "event":
+          if (message.topic === "generations")
+            for (const listener of this.generationListeners) listener(message.data);
           return this.onEvent(message);
+        case "generationAccepted":
+          this.pendingRequests.get(message.requestId)?.resolve(message.generationId);
+          this.pendingRequests.delete(message.requestId);
+          return;
         case "error":
-          console.warn("agent error", message.error);
+          if (message.requestId) {
+            this.pendingRequests.get(message.requestId)?.reject(new AgentError(message.error));
+            this.pendingRequests.delete(message.requestId);
+          } else {
+            console.warn("agent error", message.error);
+          }
           return;
         case "pong":
           return;
@@ -117,6 +164,14 @@ export class AgentSocket {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
+      for (const pending of this.pendingRequests.values())
+        pending.reject(
+          new AgentError({
+            code: "agentUnreachable",
+            title: "The connection to the agent was lost",
+          }),
+        );
+      this.pendingRequests.clear();
       // A version mismatch will not fix itself by retrying.
       if (this.closedByUser || this.state.kind === "rejected") return;
       this.scheduleReconnect();

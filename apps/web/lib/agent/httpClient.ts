@@ -3,6 +3,10 @@ import {
   authStateSchema,
   errorResponseSchema,
   healthResponseSchema,
+  loadedModelSchema,
+  localModelsResponseSchema,
+  runtimeStatusSchema,
+  type LoadRequest,
   type LoginRequest,
 } from "@quantdeck/shared";
 import type { z } from "zod";
@@ -40,6 +44,11 @@ export const agentHttp = {
   health: () => request(healthResponseSchema, "/api/health"),
   status: () => request(agentStatusSchema, "/api/status"),
   auth: () => request(authStateSchema, "/api/auth"),
+  runtime: () => request(runtimeStatusSchema, "/api/runtime"),
+  models: () => request(localModelsResponseSchema, "/api/models"),
+  load: (body: LoadRequest) =>
+    request(loadedModelSchema, "/api/runtime/load", { method: "POST", body: JSON.stringify(body) }),
+  unload: () => request(runtimeStatusSchema, "/api/runtime/unload", { method: "POST" }),
   login: (body: LoginRequest) =>
     request(authStateSchema, "/api/auth/login", { method: "POST", body: JSON.stringify(body) }),
 };

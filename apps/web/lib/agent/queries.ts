@@ -5,4 +5,6 @@ import { agentHttp } from "./httpClient";
 export const agentQueries = {
   status: () => queryOptions({ queryKey: ["agent", "status"], queryFn: agentHttp.status }),
   auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: agentHttp.auth }),
+  runtime: () => queryOptions({ queryKey: ["agent", "runtime"], queryFn: agentHttp.runtime }),
+  models: () => queryOptions({ queryKey: ["agent", "models"], queryFn: agentHttp.models }),
 };

@@ -1,0 +1,11 @@
+import { ModelPanel } from "./_components/ModelPanel";
+import { Playground } from "./_components/Playground";
+
+export default function PlaygroundPage() {
+  return (
+    <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
+      <ModelPanel />
+      <Playground />
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { join } from "node:path";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { startDashboard } from "@quantdeck/web/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
+
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
+
+let agent: RunningAgent;
+let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  agent = await startAgent({ env: { QUANTDECK_GPU: "off" } });
+  dashboard = await startDashboard(agent.url);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.stop();
+  await agent?.stop();
+});
+
+describe("playground", () => {
+  it("loads the demo model with the recommended q8_0 KV cache", async () => {
+    await page.goto(`${dashboard.url}/playground`);
+    await expect
+      .poll(() => page.getByTestId("connection-state").getAttribute("data-state"), {
+        timeout: 20_000,
+      })
+      .toBe("connected");
+    await expect.poll(() => page.getByTestId("model-select").inputValue()).toBe("quantdeck-demo");
+    await page.getByTestId("load-model").click();
+    await expect
+      .poll(() => page.getByTestId("runtime-state").getAttribute("data-state"), { timeout: 30_000 })
+      .toBe("ready");
+    expect(await page.getByTestId("model-panel").innerText()).toContain("q8_0 / q8_0");
+  });
+
+  it("streams an answer to a test prompt with its stats", async () => {
+    await page.getByTestId("test-prompt-flappy-bird").click();
+    expect(await page.getByTestId("prompt-input").inputValue()).toContain("Flappy Bird");
+    await page.getByLabel("Max tokens").fill("48");
+    await page.getByTestId("send").click();
+    await expect
+      .poll(() => page.getByTestId("generation-stats").innerText(), { timeout: 30_000 })
+      .toMatch(/48 tokens .* max tokens/);
+    const conversation = await page.getByTestId("conversation").innerText();
+    expect(conversation).toContain("Create a Flappy Bird game in Python");
+    await page.screenshot({ path: join(SCREENSHOTS, "playground.png") });
+  });
+
+  it("stops a long generation on request", async () => {
+    await page.getByLabel("Max tokens").fill("100000");
+    await page.getByTestId("prompt-input").fill("hello");
+    await page.getByTestId("send").click();
+    await page.getByTestId("streaming-answer").waitFor();
+    await expect
+      .poll(async () => (await page.getByTestId("streaming-answer").innerText()).length)
+      .toBeGreaterThan(30);
+    await page.getByTestId("stop").click();
+    await expect
+      .poll(() => page.getByTestId("generation-stats").innerText(), { timeout: 10_000 })
+      .toContain("stopped");
+  });
+
+  it("keeps the conversation across a reload", async () => {
+    const before = await page.getByTestId("conversation").innerText();
+    await page.reload();
+    await expect.poll(() => page.getByTestId("conversation").innerText()).toBe(before);
+  });
+});
