@@ -6,6 +6,8 @@ import { createHttpApp } from "./api/createHttpApp.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
+import { cacheProbe } from "./hardware/cacheProbe.js";
+import { probeHardware } from "./hardware/probeHardware.js";
 import { readPhysicalCores } from "./hardware/readCpuCores.js";
 import { demoModelPath, ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
 import { ModelRegistry, type LocalModel } from "./models/ModelRegistry.js";
@@ -101,6 +103,9 @@ async function main() {
     protocolVersion: PROTOCOL_VERSION,
     getStatus,
     runtime,
+    probeHardware: cacheProbe(() =>
+      probeHardware({ modelsDir: config.modelsDir, dataDir: config.dataDir }),
+    ),
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {

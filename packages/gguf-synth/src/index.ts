@@ -4,6 +4,7 @@ export { DEEPSEEK_V3_CHAT_TEMPLATE } from "./chatTemplate.js";
 export { GgmlType, ggmlBlockLayout, tensorByteSize, type GgmlTypeName } from "./ggmlTypes.js";
 export * from "./presets.js";
 export {
+  describeModel,
   synthesizeModel,
   shardPath,
   SYNTHETIC_MARKER_KEY,

@@ -45,8 +45,12 @@ export interface SynthesizedModel {
 /** Marks every file this package writes, so a product can label it as synthetic. */
 export const SYNTHETIC_MARKER_KEY = "quantdeck.synthetic";
 
-export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
-  const { shape, seed = 1, shards = 1, headerOnly = false } = options;
+/**
+ * The model a call to synthesizeModel would write — metadata and tensor specs — without
+ * writing anything: what a planner needs to reason about a model it has no file for.
+ */
+export function describeModel(options: Omit<SynthesizeOptions, "path">) {
+  const { shape } = options;
   const type = options.type ?? "Q8_0";
   const vocab = buildVocab();
   const make = createTensorFactory(type, options.tensorType);
@@ -83,7 +87,13 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     ["tokenizer.ggml.add_eos_token", meta.bool(false)],
     ["tokenizer.chat_template", meta.string(DEEPSEEK_V3_CHAT_TEMPLATE)],
   ];
+  return { metadata, tensors: model.tensors, parameters };
+}
 
+export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
+  const { seed = 1, shards = 1, headerOnly = false } = options;
+  const { metadata, tensors: allTensors, parameters } = describeModel(options);
+  const model = { tensors: allTensors };
   mkdirSync(dirname(options.path), { recursive: true });
   const groups = splitTensors(model.tensors, shards);
   const files = groups.map((_, i) =>

@@ -8,3 +8,4 @@ export * from "./protocol/models";
 export * from "./protocol/runtime";
 export * from "./seed/index";
 export * from "./protocol/hardware";
+export * from "./protocol/planner";

@@ -3,6 +3,7 @@ import {
   loginRequestSchema,
   TOKEN_COOKIE,
   type AgentStatus,
+  type HardwareInfo,
   type HealthResponse,
 } from "@quantdeck/shared";
 import { Hono } from "hono";
@@ -11,6 +12,8 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { HttpError, internalError } from "./httpErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody } from "./parseBody.js";
+import { hardwareRoutes } from "./routes/hardwareRoutes.js";
+import { plannerRoutes } from "./routes/plannerRoutes.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
@@ -24,6 +27,7 @@ export interface HttpAppDeps {
   protocolVersion: number;
   getStatus: () => AgentStatus;
   runtime: Runtime;
+  probeHardware: () => Promise<HardwareInfo>;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -110,6 +114,8 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
 
   runtimeRoutes(app, deps.runtime);
+  hardwareRoutes(app, deps.probeHardware);
+  plannerRoutes(app, deps.runtime, deps.probeHardware);
   openaiRoutes(app, deps.runtime);
 
   app.notFound((c) =>

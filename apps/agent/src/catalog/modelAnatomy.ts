@@ -24,6 +24,8 @@ export interface LayerBytes {
 export interface ModelAnatomy {
   architecture: string;
   layerCount: number;
+  embeddingLength: number;
+  vocabSize: number;
   expertCount: number;
   expertUsedCount: number;
   trainContextSize: number;
@@ -69,6 +71,7 @@ export function modelAnatomy(
     norms: 0,
   }));
   let embeddingBytes = 0;
+  let vocabSize = 0;
   let outputBytes = 0;
   let parameters = 0;
   const bytesByType = new Map<string, number>();
@@ -86,6 +89,7 @@ export function modelAnatomy(
       if (entry) entry[roleOf(tensor.name)] += bytes;
     } else if (tensor.name.startsWith("token_embd")) {
       embeddingBytes += bytes;
+      vocabSize = shape[1] ?? 0;
     } else {
       outputBytes += bytes;
     }
@@ -109,6 +113,8 @@ export function modelAnatomy(
   return {
     architecture,
     layerCount,
+    embeddingLength: embd,
+    vocabSize,
     expertCount: num("expert_count"),
     expertUsedCount: num("expert_used_count"),
     trainContextSize: num("context_length"),

@@ -1,27 +1,43 @@
-import { ggufAllShards } from "@huggingface/gguf";
+import { gguf } from "@huggingface/gguf";
 import { modelAnatomy, type ModelAnatomy } from "./modelAnatomy.js";
 
 export interface ReadOptions {
-  /** Headers for remote files (a hub token); sent only to the URL given. */
+  /** Headers for remote files (a hub token); sent only to the URLs of this model. */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
 }
 
+const SHARD = /-(\d{5})-of-(\d{5})\.gguf$/i;
+
+/** All shards of a split set from the name of any one of them (`…-00001-of-00006.gguf`). */
+export function shardSources(source: string): string[] {
+  const match = SHARD.exec(source);
+  if (!match?.[2]) return [source];
+  const count = Number(match[2]);
+  return Array.from({ length: count }, (_, i) =>
+    source.replace(SHARD, `-${String(i + 1).padStart(5, "0")}-of-${match[2]}.gguf`),
+  );
+}
+
 /**
  * Reads a model's anatomy from its GGUF header(s) — a local path, or a URL read with HTTP
- * range requests (only the headers travel, never the weights). For a split set, give the
- * first shard: every shard's tensor infos are read.
+ * range requests (only the headers travel, never the weights). For a split set, every
+ * shard's tensor infos are read; the metadata comes from the first.
  */
 export async function readModelAnatomy(
   source: string,
   options: ReadOptions = {},
 ): Promise<ModelAnatomy> {
   const local = !/^https?:\/\//.test(source);
-  const { shards } = await ggufAllShards(source, {
-    allowLocalFile: local,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.headers ? { additionalFetchHeaders: options.headers } : {}),
-  });
+  const shards = await Promise.all(
+    shardSources(source).map((shard) =>
+      gguf(shard, {
+        allowLocalFile: local,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.headers ? { additionalFetchHeaders: options.headers } : {}),
+      }),
+    ),
+  );
   const first = shards[0];
   if (!first) throw new Error(`no GGUF header in ${source}`);
   const tensors = shards.flatMap((shard) =>

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { kvCacheTypeSchema } from "./runtime";
+
+export const fitVerdictSchema = z.enum([
+  "fitsInVram",
+  "fitsWithOffload",
+  "fitsInRam",
+  "willSwap",
+  "needsMoreMemory",
+]);
+export type FitVerdict = z.infer<typeof fitVerdictSchema>;
+
+export const fitPlanSchema = z.object({
+  verdict: fitVerdictSchema,
+  /** How the model is placed: all on the GPUs, MoE experts in RAM, some layers in RAM, or CPU only. */
+  strategy: z.enum(["allOnGpu", "expertsOnCpu", "layerOffload", "cpuOnly"]),
+  /** Experts on the CPU need llama.cpp's own server (`--n-cpu-moe`); the rest runs on either engine. */
+  engine: z.enum(["node-llama-cpp", "llama-server"]),
+  /** Layers on the GPUs (`--n-gpu-layers`); layers + 1 puts the output layer there too. */
+  gpuLayers: z.number().int(),
+  /** MoE layers whose experts stay in RAM (`--n-cpu-moe`), when experts are on the CPU. */
+  cpuMoeLayers: z.number().int().nullable(),
+  /** Share of the layers per GPU (`--tensor-split`), with several GPUs. */
+  tensorSplit: z.array(z.number()).nullable(),
+  threads: z.number().int(),
+  contextSize: z.number().int(),
+  kvCacheType: kvCacheTypeSchema,
+  predicted: z.object({
+    vramBytes: z.number(),
+    ramBytes: z.number(),
+    kvCacheBytes: z.number(),
+    perGpuBytes: z.array(z.number()),
+  }),
+  /** Bytes missing for the verdict to be better than "needsMoreMemory" (0 otherwise). */
+  shortfallBytes: z.number(),
+  /** Expected generation speed from memory bandwidth; `formula` says how. */
+  tokensPerSecond: z.object({ low: z.number(), high: z.number() }),
+  formula: z.string(),
+  ruleOfThumb: z.object({
+    gpuLayers: z.number().int().nullable(),
+    source: z.string(),
+    comparison: z.string(),
+  }),
+  notes: z.array(z.string()),
+});
+export type FitPlan = z.infer<typeof fitPlanSchema>;
+
+export const planRequestSchema = z.object({
+  /** A model id on disk, or a catalog quant id such as "deepseek-v3-0324:UD-Q2_K_XL". */
+  model: z.string().min(1).max(1024),
+  contextSize: z.number().int().min(256).max(1_048_576).default(4096),
+  kvCacheType: kvCacheTypeSchema.default("q8_0"),
+});
+export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+export const catalogQuantSchema = z.object({
+  id: z.string(),
+  moeBits: z.string(),
+  type: z.string(),
+  folder: z.string(),
+  sizeBytes: z.number(),
+  accuracy: z.string(),
+  details: z.string(),
+  shards: z.number().int().nullable(),
+  plan: fitPlanSchema,
+});
+export type CatalogQuant = z.infer<typeof catalogQuantSchema>;
+
+export const catalogResponseSchema = z.object({
+  model: z.object({
+    id: z.string(),
+    name: z.string(),
+    repo: z.string(),
+    layers: z.number().int(),
+    totalParams: z.number(),
+    activeParams: z.number(),
+  }),
+  quants: z.array(catalogQuantSchema),
+  /** The quant this box should use: the most accurate one that fits, else the smallest. */
+  recommendedQuantId: z.string().nullable(),
+  tips: z.array(z.string()),
+});
+export type CatalogResponse = z.infer<typeof catalogResponseSchema>;
