@@ -27,6 +27,10 @@ export interface AgentConfig {
   gpu: "auto" | "off";
   /** Generations that may wait for the engine before callers are told it is busy. Defaults to 16. */
   maxQueue: number;
+  /** More folders to find GGUF models in (read only). Defaults to none. */
+  extraModelDirs: string[];
+  /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
+  huggingFaceCache: string;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +52,9 @@ const envSchema = z.object({
   QUANTDECK_NO_DEMO_MODEL: z.enum(["0", "1", "true", "false"]).optional(),
   QUANTDECK_GPU: z.enum(["auto", "off"]).default("auto"),
   QUANTDECK_MAX_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  QUANTDECK_EXTRA_MODEL_DIRS: z.string().optional(),
+  HF_HUB_CACHE: z.string().min(1).optional(),
+  HF_HOME: z.string().min(1).optional(),
 });
 
 const MIN_TOKEN_LENGTH = 16;
@@ -119,6 +126,15 @@ export function loadConfig(
     noDemoModel: e.QUANTDECK_NO_DEMO_MODEL === "1" || e.QUANTDECK_NO_DEMO_MODEL === "true",
     gpu: e.QUANTDECK_GPU,
     maxQueue: e.QUANTDECK_MAX_QUEUE,
+    extraModelDirs: (e.QUANTDECK_EXTRA_MODEL_DIRS ?? "")
+      .split(",")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map(absolute),
+    huggingFaceCache: absolute(
+      e.HF_HUB_CACHE ??
+        (e.HF_HOME ? join(e.HF_HOME, "hub") : join(homedir(), ".cache", "huggingface", "hub")),
+    ),
   };
 }
 

@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import { PROTOCOL_VERSION, type AgentStatus, type ModelSummary } from "@quantdeck/shared";
+import {
+  PROTOCOL_VERSION,
+  type AgentStatus,
+  type ModelSummary,
+  type MonitorSample,
+} from "@quantdeck/shared";
 import packageJson from "../package.json" with { type: "json" };
 import { createHttpApp } from "./api/createHttpApp.js";
 import { startServer } from "./api/startServer.js";
@@ -10,7 +15,8 @@ import { cacheProbe } from "./hardware/cacheProbe.js";
 import { probeHardware } from "./hardware/probeHardware.js";
 import { readPhysicalCores } from "./hardware/readCpuCores.js";
 import { demoModelPath, ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
-import { ModelRegistry, type LocalModel } from "./models/ModelRegistry.js";
+import { ModelRegistry, modelRoots, type LocalModel } from "./models/ModelRegistry.js";
+import { ResourceSampler } from "./monitor/ResourceSampler.js";
 import { readGgufHeader } from "./models/readGgufHeader.js";
 import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
 import { GenerationQueue } from "./runtime/GenerationQueue.js";
@@ -54,7 +60,10 @@ async function main() {
 
   const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
   await supervisor.start();
-  const registry = new ModelRegistry(config.modelsDir, () => demoEntry);
+  const registry = new ModelRegistry(
+    modelRoots(config.modelsDir, config.huggingFaceCache, config.extraModelDirs),
+    () => demoEntry,
+  );
   // The hub is created below; generation events reach it through this late-bound function.
   let publishGeneration: WebSocketHub["publishGeneration"] = () => undefined;
   const queue = new GenerationQueue(
@@ -66,6 +75,19 @@ async function main() {
     config.maxQueue,
   );
   const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores());
+
+  const probe = cacheProbe(() =>
+    probeHardware({ modelsDir: config.modelsDir, dataDir: config.dataDir }),
+  );
+  let publishSample: (sample: MonitorSample) => void = () => undefined;
+  const sampler = new ResourceSampler(
+    {
+      enginePid: () => supervisor.enginePid ?? null,
+      generation: () => ({ tokensTotal: queue.tokensTotal, ...queue.counts() }),
+      watchNvidiaGpus: (await probe()).gpus.some((g) => g.vendor === "nvidia"),
+    },
+    (sample) => publishSample(sample),
+  );
 
   const getStatus = (): AgentStatus => ({
     agentVersion: AGENT_VERSION,
@@ -86,7 +108,11 @@ async function main() {
     guard,
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
-    snapshots: { status: getStatus, runtime: () => supervisor.status() },
+    snapshots: {
+      status: getStatus,
+      runtime: () => supervisor.status(),
+      monitor: () => sampler.history.latest,
+    },
     generations: {
       start: (message, ownerId) =>
         runtime.startGeneration(message.request, message.model, { ownerId }),
@@ -95,6 +121,10 @@ async function main() {
     },
   });
   publishGeneration = (event, ownerId) => hub.publishGeneration(event, ownerId);
+  publishSample = (sample) => {
+    if (hub.hasSubscribers("monitor")) hub.publish("monitor", sample);
+  };
+  sampler.start();
   supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
 
   const app = createHttpApp({
@@ -103,9 +133,8 @@ async function main() {
     protocolVersion: PROTOCOL_VERSION,
     getStatus,
     runtime,
-    probeHardware: cacheProbe(() =>
-      probeHardware({ modelsDir: config.modelsDir, dataDir: config.dataDir }),
-    ),
+    probeHardware: probe,
+    sampler,
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {
@@ -127,6 +156,7 @@ async function main() {
     stopping = true;
     log.info("shutting down", { signal });
     clearInterval(statusTimer);
+    sampler.stop();
     hub.close();
     await Promise.all([server.close(), supervisor.stop()]);
     log.info("stopped");

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const getJson = async (path: string) => {
   const response = await fetch(`${agent.url}${path}`);
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 };
 
 describe("catalog and plans", () => {

@@ -9,3 +9,4 @@ export * from "./protocol/runtime";
 export * from "./seed/index";
 export * from "./protocol/hardware";
 export * from "./protocol/planner";
+export * from "./protocol/monitor";

@@ -29,7 +29,11 @@ export interface WebSocketHubOptions {
   agentVersion: string;
   protocolVersion: number;
   /** The current value of each topic with one, sent to a client when it subscribes. */
-  snapshots: { status: () => TopicData<"status">; runtime: () => TopicData<"runtime"> };
+  snapshots: {
+    status: () => TopicData<"status">;
+    runtime: () => TopicData<"runtime">;
+    monitor: () => TopicData<"monitor"> | undefined;
+  };
   generations: GenerationControl;
 }
 
@@ -230,6 +234,11 @@ export class WebSocketHub {
         return send(ws, { type: "event", topic, data: this.options.snapshots.status() });
       case "runtime":
         return send(ws, { type: "event", topic, data: this.options.snapshots.runtime() });
+      case "monitor": {
+        const latest = this.options.snapshots.monitor();
+        if (latest) send(ws, { type: "event", topic, data: latest });
+        return;
+      }
       case "generations":
         return; // a stream of events, with no current value
     }

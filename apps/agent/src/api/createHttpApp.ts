@@ -13,7 +13,9 @@ import { HttpError, internalError } from "./httpErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
+import { monitorRoutes } from "./routes/monitorRoutes.js";
 import { plannerRoutes } from "./routes/plannerRoutes.js";
+import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
@@ -28,6 +30,7 @@ export interface HttpAppDeps {
   getStatus: () => AgentStatus;
   runtime: Runtime;
   probeHardware: () => Promise<HardwareInfo>;
+  sampler: ResourceSampler;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -116,6 +119,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   runtimeRoutes(app, deps.runtime);
   hardwareRoutes(app, deps.probeHardware);
   plannerRoutes(app, deps.runtime, deps.probeHardware);
+  monitorRoutes(app, deps.sampler, deps.runtime.supervisor, deps.runtime.queue);
   openaiRoutes(app, deps.runtime);
 
   app.notFound((c) =>

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, relative, sep } from "node:path";
+import { basename, sep } from "node:path";
 import type { ModelSummary } from "@quantdeck/shared";
+import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
 import { readGgufHeader, type GgufHeader } from "./readGgufHeader.js";
 import { resolveInsideModels } from "./resolveInsideModels.js";
 
@@ -9,16 +10,27 @@ export interface LocalModel extends ModelSummary {
   header: GgufHeader;
 }
 
-/** `-00002-of-00006.gguf`: a shard that is not the first; the set is listed by its first. */
-const LATER_SHARD = /-(\d{5})-of-\d{5}\.gguf$/i;
+/** A folder models are found in; ids of its models start with `prefix`. */
+export interface ModelRoot {
+  source: "models" | "huggingface" | "folder";
+  dir: string;
+  prefix: string;
+}
+
+const SHARD = /-(\d{5})-of-(\d{5})\.gguf$/i;
 
 /**
- * The models this agent can load: GGUF files under the models folder (a split set once, by
- * its first shard) and the demo model. Ids are paths relative to the models folder.
+ * The models this agent can load: GGUF files in the models folder (ids are their paths
+ * there), the Hugging Face cache (`hf:ORG/NAME/FILE`), folders the user added
+ * (`dirN:PATH`), and the demo model. A split set is one model, named by its first shard,
+ * and flagged incomplete while shards are missing. Every id resolves through
+ * resolveInsideModels, so none reaches outside its folder.
  */
 export class ModelRegistry {
+  private readonly cache = new Map<string, { key: string; model: LocalModel }>();
+
   constructor(
-    private readonly modelsDir: string,
+    private readonly roots: ModelRoot[],
     private readonly demo: () => LocalModel | null,
   ) {}
 
@@ -26,52 +38,121 @@ export class ModelRegistry {
     const models: LocalModel[] = [];
     const demo = this.demo();
     if (demo) models.push(demo);
-    if (!existsSync(this.modelsDir)) return models;
-    const names = readdirSync(this.modelsDir, { recursive: true, encoding: "utf8" })
-      .filter((name) => name.toLowerCase().endsWith(".gguf"))
-      .filter((name) => Number(LATER_SHARD.exec(name)?.[1] ?? 1) === 1)
-      .sort();
-    for (const name of names) {
-      const id = name.split(sep).join("/");
-      const model = await this.describe(id).catch(() => null);
-      if (model) models.push(model);
+    for (const root of this.roots) {
+      for (const relative of this.findFiles(root)) {
+        const model = await this.describe(root, relative).catch(() => null);
+        if (model) models.push(model);
+      }
     }
     return models;
   }
 
-  /** The model with this id, or null; throws UnsafePathError for a name that escapes. */
+  /** The model with this id, or null; throws UnsafePathError for a name that escapes its folder. */
   async find(id: string): Promise<LocalModel | null> {
     const demo = this.demo();
     if (demo && id === demo.id) return demo;
-    const path = resolveInsideModels(this.modelsDir, id);
-    if (!existsSync(path)) return null;
-    return this.describe(id);
+    const root = [...this.roots]
+      .sort((a, b) => b.prefix.length - a.prefix.length)
+      .find((r) => id.startsWith(r.prefix));
+    if (!root) return null;
+    const relative = id.slice(root.prefix.length);
+    if (!existsSync(resolveInsideModels(root.dir, relative))) return null;
+    return this.describe(root, relative);
   }
 
-  private async describe(id: string): Promise<LocalModel> {
-    const path = resolveInsideModels(this.modelsDir, id);
-    const header = await readGgufHeader(path);
-    return {
+  /** GGUF files of a root, relative and with "/" separators; a split set once, by its first shard. */
+  private findFiles(root: ModelRoot): string[] {
+    if (!existsSync(root.dir)) return [];
+    let names = readdirSync(root.dir, { recursive: true, encoding: "utf8" })
+      .map((name) => name.split(sep).join("/"))
+      .filter((name) => name.toLowerCase().endsWith(".gguf"));
+    // In the hub cache only snapshots hold usable files (blobs are the same bytes by hash).
+    if (root.source === "huggingface")
+      names = names.filter((name) => /^models--[^/]+\/snapshots\/[^/]+\//.test(name));
+    const sets = new Map<string, string>();
+    for (const name of names) {
+      const key = name.replace(SHARD, "");
+      const first = name.replace(
+        SHARD,
+        (_, _n: string, count: string) => `-00001-of-${count}.gguf`,
+      );
+      sets.set(key, first);
+    }
+    return [...sets.values()].sort();
+  }
+
+  private async describe(root: ModelRoot, relative: string): Promise<LocalModel> {
+    const path = resolveInsideModels(root.dir, relative);
+    const shardMatch = SHARD.exec(relative);
+    const shardCount = shardMatch ? Number(shardMatch[2]) : 1;
+    const shardPaths = shardMatch
+      ? Array.from({ length: shardCount }, (_, i) =>
+          path.replace(SHARD, `-${String(i + 1).padStart(5, "0")}-of-${shardMatch[2]}.gguf`),
+        )
+      : [path];
+    const present = shardPaths.filter((p) => existsSync(p));
+    const sizeBytes = present.reduce((sum, p) => sum + statSync(p).size, 0);
+    const key = `${sizeBytes}:${present.length}:${present.map((p) => statSync(p).mtimeMs).join(",")}`;
+    const cached = this.cache.get(path);
+    if (cached?.key === key) return cached.model;
+
+    const id = root.prefix + relative;
+    const complete = present.length === shardCount;
+    let header: GgufHeader = {
+      architecture: "unknown",
+      name: "",
+      synthetic: false,
+      trainContextSize: 0,
+      kvHeadDims: [],
+      mla: false,
+    };
+    let parameters: number | null = null;
+    let quantType: string | null = null;
+    if (existsSync(path)) {
+      header = await readGgufHeader(path);
+      if (complete) {
+        const anatomy = await readModelAnatomy(path);
+        parameters = anatomy.parameters;
+        quantType = anatomy.dominantType;
+      }
+    }
+    const model: LocalModel = {
       id,
-      name: header.name || basename(path, ".gguf"),
+      name: header.name || displayName(root, relative),
       fileName: basename(path),
-      sizeBytes: statSync(path).size,
+      sizeBytes,
       architecture: header.architecture,
       synthetic: header.synthetic,
+      source: root.source,
+      parameters,
+      quantType,
+      trainContextSize: header.trainContextSize || null,
+      shards: shardMatch ? { count: shardCount, present: present.length } : null,
+      complete,
       path,
       header,
     };
-  }
-
-  relativeId(path: string): string {
-    return relative(this.modelsDir, path).split(sep).join("/");
+    this.cache.set(path, { key, model });
+    return model;
   }
 }
 
-export function demoModelEntry(
-  path: string,
-  summary: ModelSummary,
-  header: GgufHeader,
-): LocalModel {
-  return { ...summary, path, header };
+/** `models--unsloth--DeepSeek-V3-0324-GGUF/snapshots/abc/UD-Q2_K_XL/x.gguf` → `unsloth/DeepSeek-V3-0324-GGUF: x`. */
+function displayName(root: ModelRoot, relative: string): string {
+  const file = basename(relative, ".gguf").replace(SHARD, "");
+  if (root.source !== "huggingface") return file;
+  const repo = /^models--([^/]+)\//.exec(relative)?.[1]?.split("--").join("/");
+  return repo ? `${repo}: ${file}` : file;
+}
+
+export function modelRoots(
+  modelsDir: string,
+  huggingFaceCache: string,
+  extraDirs: string[],
+): ModelRoot[] {
+  return [
+    { source: "models", dir: modelsDir, prefix: "" },
+    { source: "huggingface", dir: huggingFaceCache, prefix: "hf:" },
+    ...extraDirs.map((dir, i) => ({ source: "folder" as const, dir, prefix: `dir${i + 1}:` })),
+  ];
 }

@@ -40,6 +40,12 @@ export function ensureDemoModel(dataDir: string): ModelSummary {
     sizeBytes: statSync(path).size,
     architecture: "deepseek2",
     synthetic: true,
+    source: "demo",
+    parameters: null,
+    quantType: "Q8_0",
+    trainContextSize: demoDeepseek2Shape.contextLength,
+    shards: null,
+    complete: true,
   };
 }
 

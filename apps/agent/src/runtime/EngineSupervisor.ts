@@ -110,13 +110,13 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
   /** Starts a generation; resolves when it ends (cancelled ones too), rejects on failure. */
   generate(
     request: GenerateRequest,
-    onText: (text: string) => void,
+    onText: (text: string, tokens: number) => void,
   ): { id: string; done: Promise<GenerateOutcome> } {
     const id = `g${++this.nextId}`;
     const done = this.request<GenerateOutcome>(
       { type: "generate", ...request },
       (event) => {
-        if (event.type === "text") onText(event.text);
+        if (event.type === "text") onText(event.text, event.tokens);
         return event.type === "generated";
       },
       id,

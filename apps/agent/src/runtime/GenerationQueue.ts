@@ -17,6 +17,8 @@ interface Job {
   request: GenerationRequest;
   returnPromptTokens: boolean;
   engineId?: string;
+  /** Tokens already counted into `tokensTotal` from text events. */
+  tokensCounted: number;
   resolve: (result: GenerationResult & { promptTokenIds?: number[] }) => void;
   reject: (error: RuntimeError) => void;
 }
@@ -35,6 +37,10 @@ export interface SubmitOptions {
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
   private readonly running = new Map<string, Job>();
+  /** Tokens generated since the agent started: a counter for the monitor and /metrics. */
+  tokensTotal = 0;
+  /** Generations finished since the agent started, by how they ended. */
+  readonly finished = { done: 0, failed: 0 };
 
   constructor(
     private readonly supervisor: EngineSupervisor,
@@ -64,6 +70,7 @@ export class GenerationQueue {
     result.catch(() => undefined); // callers that only watch events need not handle it
     const job: Job = {
       id,
+      tokensCounted: 0,
       ownerId: options.ownerId,
       request,
       returnPromptTokens: options.returnPromptTokens ?? false,
@@ -132,11 +139,18 @@ export class GenerationQueue {
         sampling: { ...DEFAULT_SAMPLING, ...request.sampling },
         returnPromptTokens: job.returnPromptTokens,
       },
-      (text) => this.publish({ kind: "text", generationId: job.id, text }, job.ownerId),
+      (text, tokens) => {
+        this.tokensTotal += tokens;
+        job.tokensCounted += tokens;
+        this.publish({ kind: "text", generationId: job.id, text }, job.ownerId);
+      },
     );
     job.engineId = engineId;
     done
       .then((outcome) => {
+        // Tokens that never reached a text event (an unfinished character at the end).
+        this.tokensTotal += Math.max(0, outcome.stats.generatedTokens - job.tokensCounted);
+        this.finished.done++;
         this.publish(
           { kind: "done", generationId: job.id, text: outcome.text, stats: outcome.stats },
           job.ownerId,
@@ -164,6 +178,7 @@ export class GenerationQueue {
   }
 
   private fail(job: Job, error: RuntimeError): void {
+    this.finished.failed++;
     this.publish({ kind: "failed", generationId: job.id, error: error.apiError }, job.ownerId);
     job.reject(error);
   }

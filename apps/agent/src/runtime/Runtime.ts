@@ -61,6 +61,17 @@ export class Runtime {
 
   async load(id: string, options: LoadOptions): Promise<LoadedModel> {
     const model = await this.findModel(id);
+    if (!model.complete) {
+      const { count = 0, present = 0 } = model.shards ?? {};
+      throw new RuntimeError(
+        {
+          code: "incompleteModel",
+          title: `${model.fileName} is a set of ${count} files and ${count - present} are missing`,
+          hint: "Finish or repeat its download; a split model loads only when every shard is on disk.",
+        },
+        409,
+      );
+    }
     const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
     return this.supervisor.load({ model, ...resolved });
   }

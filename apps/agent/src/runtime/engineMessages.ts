@@ -43,7 +43,8 @@ export type EngineEvent =
   | { type: "loadProgress"; id: string; progress: number }
   | { type: "loaded"; id: string; info: LoadedInfo }
   | { type: "unloaded"; id: string }
-  | { type: "text"; id: string; text: string }
+  /** Decoded text, and the tokens sampled since the last text event (some hold no whole character). */
+  | { type: "text"; id: string; text: string; tokens: number }
   | {
       type: "generated";
       id: string;

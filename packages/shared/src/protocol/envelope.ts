@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiErrorSchema } from "./errors";
 import { rejectionReasonSchema } from "./handshake";
+import { monitorSampleSchema } from "./monitor";
 import { generationEventSchema, generationRequestSchema, runtimeStatusSchema } from "./runtime";
 import { agentStatusSchema } from "./status";
 
@@ -11,6 +12,8 @@ export const topicSchemas = {
   runtime: runtimeStatusSchema,
   /** Every generation's events, whoever started it (watch a demo from a second screen). */
   generations: generationEventSchema,
+  /** One resource sample a second (history: GET /api/monitor). */
+  monitor: monitorSampleSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -106,6 +109,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
     topic: z.literal("generations"),
     data: generationEventSchema,
   }),
+  z.object({ type: z.literal("event"), topic: z.literal("monitor"), data: monitorSampleSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

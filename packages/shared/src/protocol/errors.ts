@@ -16,6 +16,7 @@ export const errorCodes = [
   "payloadTooLarge",
   "agentUnreachable",
   "unknownModel",
+  "incompleteModel",
   "badModel",
   "invalidLoadOptions",
   "modelNotLoaded",

@@ -10,6 +10,16 @@ export const modelSummarySchema = z.object({
   architecture: z.string(),
   /** Made by Quantdeck with random weights: a demo, not a language model. */
   synthetic: z.boolean(),
+  /** Where it was found: the models folder, the Hugging Face cache, a folder the user added, or the demo. */
+  source: z.enum(["models", "huggingface", "folder", "demo"]).default("models"),
+  parameters: z.number().nullable().default(null),
+  /** The type holding most of the bytes, e.g. "Q2_K". */
+  quantType: z.string().nullable().default(null),
+  trainContextSize: z.number().int().nullable().default(null),
+  /** For a split set: how many files it has, and how many are on disk. */
+  shards: z.object({ count: z.number().int(), present: z.number().int() }).nullable().default(null),
+  /** False for a split set with shards missing: it cannot be loaded yet. */
+  complete: z.boolean().default(true),
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 

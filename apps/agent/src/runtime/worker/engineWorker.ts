@@ -57,8 +57,8 @@ async function handle(request: EngineRequest): Promise<void> {
       const controller = new AbortController();
       running.set(request.id, controller);
       try {
-        const result = await generate(loaded, request, controller.signal, (text) =>
-          send({ type: "text", id: request.id, text }),
+        const result = await generate(loaded, request, controller.signal, (text, tokens) =>
+          send({ type: "text", id: request.id, text, tokens }),
         );
         return send({ type: "generated", id: request.id, ...result });
       } finally {

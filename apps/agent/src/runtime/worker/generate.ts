@@ -22,7 +22,7 @@ export async function generate(
   loaded: LoadedEngineModel,
   request: GenerateRequest,
   signal: AbortSignal,
-  onText: (text: string) => void,
+  onText: (text: string, tokens: number) => void,
 ) {
   const { model, context, chatWrapper } = loaded;
   const rendered =
@@ -46,11 +46,18 @@ export async function generate(
     const userStops = sampling.stop ?? [];
     const started = performance.now();
     let firstTokenAt: number | undefined;
+    let tokensSinceText = 0;
     const result = await completion.generateCompletionWithMeta(rendered.tokens, {
       signal,
       stopOnAbortSignal: true,
-      onToken: () => (firstTokenAt ??= performance.now()),
-      onTextChunk: onText,
+      onToken: (tokens) => {
+        firstTokenAt ??= performance.now();
+        tokensSinceText += tokens.length;
+      },
+      onTextChunk: (text) => {
+        onText(text, tokensSinceText);
+        tokensSinceText = 0;
+      },
       maxTokens: sampling.maxTokens,
       temperature: sampling.temperature,
       minP: sampling.minP,

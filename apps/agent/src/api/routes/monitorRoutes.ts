@@ -1,0 +1,31 @@
+import type { Hono } from "hono";
+import type { EngineSupervisor } from "../../runtime/EngineSupervisor.js";
+import type { GenerationQueue } from "../../runtime/GenerationQueue.js";
+import { prometheusText } from "../../monitor/prometheusText.js";
+import { SAMPLE_INTERVAL_MS, type ResourceSampler } from "../../monitor/ResourceSampler.js";
+
+export function monitorRoutes(
+  app: Hono,
+  sampler: ResourceSampler,
+  supervisor: EngineSupervisor,
+  queue: GenerationQueue,
+) {
+  /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
+  app.get("/api/monitor", (c) =>
+    c.json({ intervalMs: SAMPLE_INTERVAL_MS, samples: sampler.history.toArray() }),
+  );
+
+  app.get("/metrics", (c) =>
+    c.text(
+      prometheusText({
+        sample: sampler.history.latest,
+        runtime: supervisor.status(),
+        tokensTotal: queue.tokensTotal,
+        generations: queue.finished,
+        downloadBytesTotal: 0,
+      }),
+      200,
+      { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
+    ),
+  );
+}
