@@ -29,6 +29,10 @@ export interface AgentConfig {
   maxQueue: number;
   /** More folders to find GGUF models in (read only). Defaults to none. */
   extraModelDirs: string[];
+  /** The hub's base URL (HF_ENDPOINT, as the Python client reads it). Defaults to https://huggingface.co. */
+  hubEndpoint: string;
+  /** Hub token (HF_TOKEN), sent to the hub's own host only. Defaults to none. */
+  hubToken: string | undefined;
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -55,6 +59,8 @@ const envSchema = z.object({
   QUANTDECK_EXTRA_MODEL_DIRS: z.string().optional(),
   HF_HUB_CACHE: z.string().min(1).optional(),
   HF_HOME: z.string().min(1).optional(),
+  HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
+  HF_TOKEN: z.string().optional(),
 });
 
 const MIN_TOKEN_LENGTH = 16;
@@ -131,6 +137,8 @@ export function loadConfig(
       .map((d) => d.trim())
       .filter(Boolean)
       .map(absolute),
+    hubEndpoint: e.HF_ENDPOINT,
+    hubToken: e.HF_TOKEN?.trim() || undefined,
     huggingFaceCache: absolute(
       e.HF_HUB_CACHE ??
         (e.HF_HOME ? join(e.HF_HOME, "hub") : join(homedir(), ".cache", "huggingface", "hub")),

@@ -10,6 +10,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { createHttpApp } from "./api/createHttpApp.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
+import { HubClient } from "./downloads/HubClient.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
 import { cacheProbe } from "./hardware/cacheProbe.js";
 import { probeHardware } from "./hardware/probeHardware.js";
@@ -135,6 +136,7 @@ async function main() {
     runtime,
     probeHardware: probe,
     sampler,
+    hub: new HubClient(config.hubEndpoint, config.hubToken),
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {

@@ -13,7 +13,9 @@ import { HttpError, internalError } from "./httpErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
+import { hubRoutes } from "./routes/hubRoutes.js";
 import { monitorRoutes } from "./routes/monitorRoutes.js";
+import type { HubClient } from "../downloads/HubClient.js";
 import { plannerRoutes } from "./routes/plannerRoutes.js";
 import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
@@ -31,6 +33,7 @@ export interface HttpAppDeps {
   runtime: Runtime;
   probeHardware: () => Promise<HardwareInfo>;
   sampler: ResourceSampler;
+  hub: HubClient;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -118,7 +121,8 @@ export function createHttpApp(deps: HttpAppDeps) {
 
   runtimeRoutes(app, deps.runtime);
   hardwareRoutes(app, deps.probeHardware);
-  plannerRoutes(app, deps.runtime, deps.probeHardware);
+  plannerRoutes(app, deps.runtime, deps.probeHardware, deps.hub);
+  hubRoutes(app, deps.hub);
   monitorRoutes(app, deps.sampler, deps.runtime.supervisor, deps.runtime.queue);
   openaiRoutes(app, deps.runtime);
 

@@ -90,6 +90,9 @@ export function planFit(
       n--;
     }
     cpuMoeLayers = n;
+    notes.push(
+      "Routed experts in RAM need llama.cpp's own server engine (--n-cpu-moe / -ot exps=CPU); node-llama-cpp can only offload whole layers. Until that engine is built on this box, load with whole-layer offload.",
+    );
     gpuBytes = gpuBudget - room;
     gpuActive =
       sum(layers.map((l) => activeOf(l, false))) +

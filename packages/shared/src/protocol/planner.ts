@@ -62,6 +62,8 @@ export const catalogQuantSchema = z.object({
   accuracy: z.string(),
   details: z.string(),
   shards: z.number().int().nullable(),
+  /** Sizes from the hub's file listing when it was reachable, else the guide's figures. */
+  sizeSource: z.enum(["hub", "guide"]),
   plan: fitPlanSchema,
 });
 export type CatalogQuant = z.infer<typeof catalogQuantSchema>;
@@ -79,5 +81,22 @@ export const catalogResponseSchema = z.object({
   /** The quant this box should use: the most accurate one that fits, else the smallest. */
   recommendedQuantId: z.string().nullable(),
   tips: z.array(z.string()),
+  /** Whether the hub answered; when not, why (sizes are then the guide's). */
+  hub: z.object({ reachable: z.boolean(), error: z.string().nullable() }),
 });
 export type CatalogResponse = z.infer<typeof catalogResponseSchema>;
+
+export const hubGgufSetSchema = z.object({
+  quant: z.string(),
+  firstFile: z.string(),
+  sizeBytes: z.number(),
+  shardCount: z.number().int(),
+  complete: z.boolean(),
+  files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string().nullable() })),
+});
+export const hubRepoResponseSchema = z.object({
+  repo: z.string(),
+  revision: z.string(),
+  models: z.array(hubGgufSetSchema),
+});
+export type HubRepoResponse = z.infer<typeof hubRepoResponseSchema>;

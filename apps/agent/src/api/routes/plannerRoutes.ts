@@ -1,13 +1,41 @@
 import { planRequestSchema, seedCatalog, type HardwareInfo } from "@quantdeck/shared";
 import type { Hono } from "hono";
-import { buildCatalog, catalogQuantId } from "../../catalog/buildCatalog.js";
+import { buildCatalog, catalogQuantId, type HubListing } from "../../catalog/buildCatalog.js";
+import type { HubClient } from "../../downloads/HubClient.js";
 import { catalogAnatomy } from "../../catalog/catalogAnatomy.js";
 import { readModelAnatomy } from "../../catalog/readModelAnatomy.js";
 import { planFit } from "../../planner/planFit.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeZodError, HttpError } from "../httpErrors.js";
 
-export function plannerRoutes(app: Hono, runtime: Runtime, probe: () => Promise<HardwareInfo>) {
+/** The catalog's repository listing is kept this long (the hub rarely changes it). */
+const LISTING_MAX_AGE_MS = 10 * 60_000;
+
+export function plannerRoutes(
+  app: Hono,
+  runtime: Runtime,
+  probe: () => Promise<HardwareInfo>,
+  hub: HubClient,
+) {
+  let listing: { at: number; value: HubListing } | null = null;
+  const catalogListing = async (): Promise<HubListing> => {
+    if (listing && Date.now() - listing.at < LISTING_MAX_AGE_MS) return listing.value;
+    try {
+      listing = {
+        at: Date.now(),
+        value: { files: await hub.listFiles(seedCatalog.model.repo), error: null },
+      };
+    } catch (error) {
+      // Offline is normal for this product: fall back to the guide's figures, and say so.
+      // Not cached, so the hub is asked again next time.
+      return {
+        files: null,
+        error: error instanceof Error ? error.message.slice(0, 300) : String(error),
+      };
+    }
+    return listing.value;
+  };
+
   /** GET /api/plan?model=ID&contextSize=4096&kvCacheType=q8_0 — a model on disk or a catalog quant. */
   app.get("/api/plan", async (c) => {
     const query = c.req.query();
@@ -29,5 +57,5 @@ export function plannerRoutes(app: Hono, runtime: Runtime, probe: () => Promise<
     return c.json(planFit(anatomy, await probe(), { contextSize, kvCacheType }));
   });
 
-  app.get("/api/catalog", async (c) => c.json(buildCatalog(await probe())));
+  app.get("/api/catalog", async (c) => c.json(buildCatalog(await probe(), await catalogListing())));
 }

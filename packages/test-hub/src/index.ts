@@ -1,0 +1,1 @@
+export { startTestHub, type TestHubOptions, type TestRepo } from "./startTestHub.js";
