@@ -33,6 +33,16 @@ export interface AgentConfig {
   hubEndpoint: string;
   /** Hub token (HF_TOKEN), sent to the hub's own host only. Defaults to none. */
   hubToken: string | undefined;
+  /** Downloads: parallel connections, bytes per ranged request, and when a silent connection counts as stalled. */
+  downloads: {
+    connections: number;
+    chunkBytes: number;
+    stallMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+  };
+  /** Hosts a download may be redirected to besides the hub's own (and *.huggingface.co, *.hf.co). */
+  downloadHosts: string[];
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -61,6 +71,14 @@ const envSchema = z.object({
   HF_HOME: z.string().min(1).optional(),
   HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
   HF_TOKEN: z.string().optional(),
+  QUANTDECK_DOWNLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
+  QUANTDECK_DOWNLOAD_CHUNK_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(32 * 1024 * 1024),
+  QUANTDECK_DOWNLOAD_STALL_MS: z.coerce.number().int().min(100).default(20_000),
+  QUANTDECK_DOWNLOAD_HOSTS: z.string().optional(),
 });
 
 const MIN_TOKEN_LENGTH = 16;
@@ -137,6 +155,17 @@ export function loadConfig(
       .map((d) => d.trim())
       .filter(Boolean)
       .map(absolute),
+    downloads: {
+      connections: e.QUANTDECK_DOWNLOAD_CONNECTIONS,
+      chunkBytes: e.QUANTDECK_DOWNLOAD_CHUNK_BYTES,
+      stallMs: e.QUANTDECK_DOWNLOAD_STALL_MS,
+      retryBaseMs: 250,
+      maxAttempts: 8,
+    },
+    downloadHosts: (e.QUANTDECK_DOWNLOAD_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     hubEndpoint: e.HF_ENDPOINT,
     hubToken: e.HF_TOKEN?.trim() || undefined,
     huggingFaceCache: absolute(

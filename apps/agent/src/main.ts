@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import {
   PROTOCOL_VERSION,
   type AgentStatus,
+  type DownloadJob,
   type ModelSummary,
   type MonitorSample,
 } from "@quantdeck/shared";
@@ -10,7 +12,10 @@ import packageJson from "../package.json" with { type: "json" };
 import { createHttpApp } from "./api/createHttpApp.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
+import { DownloadManager } from "./downloads/DownloadManager.js";
+import { DownloadStore } from "./downloads/DownloadStore.js";
 import { HubClient } from "./downloads/HubClient.js";
+import { openDatabase } from "./store/openDatabase.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
 import { cacheProbe } from "./hardware/cacheProbe.js";
 import { probeHardware } from "./hardware/probeHardware.js";
@@ -90,6 +95,24 @@ async function main() {
     (sample) => publishSample(sample),
   );
 
+  const db = openDatabase(join(config.dataDir, "quantdeck.db"));
+  const hubClient = new HubClient(config.hubEndpoint, config.hubToken);
+  const hubHost = new URL(config.hubEndpoint).hostname;
+  // Downloads may follow the hub's redirects to its own CDNs, and nowhere else.
+  const isDownloadHost = (url: URL) =>
+    url.hostname === hubHost ||
+    /(^|\.)(huggingface\.co|hf\.co)$/.test(url.hostname) ||
+    config.downloadHosts.includes(url.hostname);
+  let publishDownload: (job: DownloadJob) => void = () => undefined;
+  const downloads = new DownloadManager(
+    new DownloadStore(db),
+    hubClient,
+    config.modelsDir,
+    config.downloads,
+    isDownloadHost,
+    (job) => publishDownload(job),
+  );
+
   const getStatus = (): AgentStatus => ({
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
@@ -113,6 +136,7 @@ async function main() {
       status: getStatus,
       runtime: () => supervisor.status(),
       monitor: () => sampler.history.latest,
+      downloads: () => downloads.list(),
     },
     generations: {
       start: (message, ownerId) =>
@@ -126,6 +150,8 @@ async function main() {
     if (hub.hasSubscribers("monitor")) hub.publish("monitor", sample);
   };
   sampler.start();
+  publishDownload = (job) => hub.publish("downloads", job);
+  downloads.restore();
   supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
 
   const app = createHttpApp({
@@ -136,7 +162,8 @@ async function main() {
     runtime,
     probeHardware: probe,
     sampler,
-    hub: new HubClient(config.hubEndpoint, config.hubToken),
+    hub: hubClient,
+    downloads,
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {
@@ -159,14 +186,23 @@ async function main() {
     log.info("shutting down", { signal });
     clearInterval(statusTimer);
     sampler.stop();
+    downloads.close();
     hub.close();
     await Promise.all([server.close(), supervisor.stop()]);
+    db.close();
     log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
+
+// A bug in one module must not take the agent down with every client and download it serves.
+process.on("unhandledRejection", (reason) => {
+  log.error("unhandled rejection", {
+    error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+  });
+});
 
 main().catch((error: unknown) => {
   log.error("agent failed to start", {

@@ -10,3 +10,4 @@ export * from "./seed/index";
 export * from "./protocol/hardware";
 export * from "./protocol/planner";
 export * from "./protocol/monitor";
+export * from "./protocol/downloads";

@@ -1,1 +1,1 @@
-export { startTestHub, type TestHubOptions, type TestRepo } from "./startTestHub.js";
+export { startTestHub, type Fault, type TestHubOptions, type TestRepo } from "./startTestHub.js";

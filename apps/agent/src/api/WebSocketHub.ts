@@ -33,6 +33,7 @@ export interface WebSocketHubOptions {
     status: () => TopicData<"status">;
     runtime: () => TopicData<"runtime">;
     monitor: () => TopicData<"monitor"> | undefined;
+    downloads: () => TopicData<"downloads">[];
   };
   generations: GenerationControl;
 }
@@ -239,6 +240,10 @@ export class WebSocketHub {
         if (latest) send(ws, { type: "event", topic, data: latest });
         return;
       }
+      case "downloads":
+        for (const job of this.options.snapshots.downloads())
+          send(ws, { type: "event", topic, data: job });
+        return;
       case "generations":
         return; // a stream of events, with no current value
     }

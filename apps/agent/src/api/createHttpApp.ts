@@ -13,7 +13,9 @@ import { HttpError, internalError } from "./httpErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
+import { downloadRoutes } from "./routes/downloadRoutes.js";
 import { hubRoutes } from "./routes/hubRoutes.js";
+import type { DownloadManager } from "../downloads/DownloadManager.js";
 import { monitorRoutes } from "./routes/monitorRoutes.js";
 import type { HubClient } from "../downloads/HubClient.js";
 import { plannerRoutes } from "./routes/plannerRoutes.js";
@@ -34,6 +36,7 @@ export interface HttpAppDeps {
   probeHardware: () => Promise<HardwareInfo>;
   sampler: ResourceSampler;
   hub: HubClient;
+  downloads: DownloadManager;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -123,7 +126,14 @@ export function createHttpApp(deps: HttpAppDeps) {
   hardwareRoutes(app, deps.probeHardware);
   plannerRoutes(app, deps.runtime, deps.probeHardware, deps.hub);
   hubRoutes(app, deps.hub);
-  monitorRoutes(app, deps.sampler, deps.runtime.supervisor, deps.runtime.queue);
+  downloadRoutes(app, deps.downloads);
+  monitorRoutes(
+    app,
+    deps.sampler,
+    deps.runtime.supervisor,
+    deps.runtime.queue,
+    () => deps.downloads.bytesTotal,
+  );
   openaiRoutes(app, deps.runtime);
 
   app.notFound((c) =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiErrorSchema } from "./errors";
 import { rejectionReasonSchema } from "./handshake";
+import { downloadJobSchema } from "./downloads";
 import { monitorSampleSchema } from "./monitor";
 import { generationEventSchema, generationRequestSchema, runtimeStatusSchema } from "./runtime";
 import { agentStatusSchema } from "./status";
@@ -14,6 +15,8 @@ export const topicSchemas = {
   generations: generationEventSchema,
   /** One resource sample a second (history: GET /api/monitor). */
   monitor: monitorSampleSchema,
+  /** A download's progress, at most 4 times a second (the list: GET /api/downloads). */
+  downloads: downloadJobSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -110,6 +113,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
     data: generationEventSchema,
   }),
   z.object({ type: z.literal("event"), topic: z.literal("monitor"), data: monitorSampleSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("downloads"), data: downloadJobSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

@@ -9,6 +9,7 @@ export function monitorRoutes(
   sampler: ResourceSampler,
   supervisor: EngineSupervisor,
   queue: GenerationQueue,
+  downloadBytesTotal: () => number,
 ) {
   /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
   app.get("/api/monitor", (c) =>
@@ -22,7 +23,7 @@ export function monitorRoutes(
         runtime: supervisor.status(),
         tokensTotal: queue.tokensTotal,
         generations: queue.finished,
-        downloadBytesTotal: 0,
+        downloadBytesTotal: downloadBytesTotal(),
       }),
       200,
       { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },

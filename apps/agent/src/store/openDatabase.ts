@@ -1,0 +1,56 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** Schema changes in order; each runs once, in a transaction, and bumps user_version. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE downloads (
+     id TEXT PRIMARY KEY,
+     repo TEXT NOT NULL,
+     revision TEXT NOT NULL,
+     include TEXT NOT NULL,
+     state TEXT NOT NULL,
+     error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE download_files (
+     download_id TEXT NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 TEXT,
+     etag TEXT,
+     state TEXT NOT NULL,
+     PRIMARY KEY (download_id, path)
+   );
+   CREATE TABLE download_chunks (
+     download_id TEXT NOT NULL,
+     path TEXT NOT NULL,
+     chunk INTEGER NOT NULL,
+     PRIMARY KEY (download_id, path, chunk),
+     FOREIGN KEY (download_id, path) REFERENCES download_files(download_id, path) ON DELETE CASCADE
+   );`,
+];
+
+/**
+ * Opens (and migrates) the agent's SQLite file. WAL for concurrent readers; synchronous
+ * FULL so that what was committed survives a crash or a power cut — download progress is
+ * committed a few times a second at most, so the cost is small.
+ */
+export function openDatabase(path: string): Db {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  const version = db.pragma("user_version", { simple: true }) as number;
+  MIGRATIONS.slice(version).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + i + 1}`);
+    })();
+  });
+  return db;
+}
