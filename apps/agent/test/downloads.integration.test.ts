@@ -185,9 +185,11 @@ describe("downloads", () => {
   });
 
   it("survives the agent being killed mid-download and completes from what is on disk", async () => {
-    const ctx = await setup({ bandwidthPerConnection: 150_000 });
+    const ctx = await setup({ bandwidthPerConnection: 100_000 });
     const { body } = await startDownload(ctx.agent);
     const partway = await waitFor(ctx.agent, body.id, (j) => j.doneBytes > j.totalBytes * 0.3);
+    // Written chunks are synced and recorded once a second: let one recording happen.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     ctx.agent.process.kill("SIGKILL");
     await new Promise((resolve) => ctx.agent.process.once("exit", resolve));
     const servedBefore = ctx.hub.requests.length;

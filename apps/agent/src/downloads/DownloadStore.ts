@@ -81,10 +81,14 @@ export class DownloadStore {
     return new Set(rows.map((r) => r.chunk));
   }
 
-  markChunk(id: string, path: string, chunk: number): void {
-    this.db
-      .prepare("INSERT OR IGNORE INTO download_chunks (download_id, path, chunk) VALUES (?, ?, ?)")
-      .run(id, path, chunk);
+  /** Records chunks as on disk, in one transaction (one disk sync for all of them). */
+  markChunks(id: string, path: string, chunks: number[]): void {
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO download_chunks (download_id, path, chunk) VALUES (?, ?, ?)",
+    );
+    this.db.transaction(() => {
+      for (const chunk of chunks) insert.run(id, path, chunk);
+    })();
   }
 
   setEtag(id: string, path: string, etag: string): void {

@@ -53,6 +53,8 @@ export type RunOutcome =
   | { kind: "diskFull"; error: ApiError };
 
 const MAX_FILE_RESTARTS = 3;
+/** Written chunks are synced to disk and recorded together at most this often. */
+const RECORD_INTERVAL_MS = 1_000;
 
 /**
  * One download job's transfer: its files' missing chunks fetched over `connections` parallel
@@ -64,6 +66,10 @@ export class JobRun {
   private readonly queue: ChunkTask[] = [];
   private readonly controller = new AbortController();
   private outcome: RunOutcome | null = null;
+  /** Chunks written but not yet synced and recorded, per file. */
+  private readonly unrecorded = new Map<FileRun, number[]>();
+  private recordTimer: NodeJS.Timeout | null = null;
+  private readonly recording = new Map<FileRun, Promise<void>>();
   bytesThisRun = 0;
 
   constructor(
@@ -100,6 +106,8 @@ export class JobRun {
         cause: error instanceof Error ? error.message.slice(0, 300) : String(error),
       });
     } finally {
+      if (this.recordTimer) clearTimeout(this.recordTimer);
+      await this.recordAll().catch(() => undefined);
       await Promise.all(this.verifying);
       await Promise.all(
         this.files
@@ -213,11 +221,16 @@ export class JobRun {
         file.stored.etag = etag;
         this.store.setEtag(this.job.id, file.stored.path, etag);
       }
-      // On disk before it is recorded: a crash never leaves a chunk recorded but unwritten.
-      await handle.datasync();
-      this.store.markChunk(this.job.id, file.stored.path, task.chunk);
+      this.unrecorded.set(file, [...(this.unrecorded.get(file) ?? []), task.chunk]);
+      this.recordTimer ??= setTimeout(() => {
+        this.recordTimer = null;
+        void this.recordAll().catch(() => undefined);
+      }, RECORD_INTERVAL_MS);
       file.pendingChunks--;
-      if (file.pendingChunks === 0) void this.finishFile(file);
+      if (file.pendingChunks === 0) {
+        await this.record(file);
+        void this.finishFile(file);
+      }
     } catch (error) {
       if (this.outcome || attempt.signal.aborted) return;
       if (!(error instanceof TransferError)) throw error;
@@ -263,6 +276,31 @@ export class JobRun {
     }
   }
 
+  /**
+   * Syncs a file's written chunks to disk, then records them: a crash never leaves a chunk
+   * recorded but unwritten. Batched, because a sync per chunk costs more than the transfer.
+   */
+  private record(file: FileRun): Promise<void> {
+    // One at a time per file: a caller must wait for a sync already under way, or the file
+    // could be verified and its handle closed while that sync still runs.
+    const next = (this.recording.get(file) ?? Promise.resolve()).then(async () => {
+      const chunks = this.unrecorded.get(file);
+      if (!chunks?.length || !file.handle) return;
+      this.unrecorded.delete(file);
+      await file.handle.datasync();
+      this.store.markChunks(this.job.id, file.stored.path, chunks);
+    });
+    this.recording.set(
+      file,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private async recordAll(): Promise<void> {
+    for (const file of [...this.unrecorded.keys()]) await this.record(file);
+  }
+
   /** Starts a file over, from nothing: its chunks are forgotten and its partial emptied. */
   private async restartFile(file: FileRun, why: string): Promise<void> {
     if (file.restarts >= MAX_FILE_RESTARTS) {
@@ -273,6 +311,7 @@ export class JobRun {
       });
     }
     file.restarts++;
+    this.unrecorded.delete(file);
     file.controller.abort();
     file.controller = new AbortController();
     for (let i = this.queue.length - 1; i >= 0; i--)

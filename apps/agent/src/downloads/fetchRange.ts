@@ -20,6 +20,8 @@ export interface RangeRequest {
 }
 
 const MAX_REDIRECTS = 5;
+/** Bytes gathered before each write to disk. */
+const WRITE_BYTES = 1024 * 1024;
 
 /**
  * Fetches bytes start..end of a file into `file` at the same offsets. Follows redirects to
@@ -98,7 +100,29 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
 
   const reader = response.body?.getReader();
   if (!reader) throw new TransferError("retry", "empty response");
+  const length = end - start + 1;
   let written = 0;
+  // Network chunks are small (tens of KiB); writing each costs a syscall and a promise.
+  // They are gathered into writes of about WRITE_BYTES.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const data =
+      pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    try {
+      await request.file.write(data, 0, data.length, start + written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+        throw new TransferError("diskFull", "the disk is full", written);
+      throw error;
+    }
+    written += data.length;
+    request.onBytes(data.length);
+  };
+  let received = 0;
   let timer = setTimeout(() => stall.abort(), request.stallMs);
   try {
     for (;;) {
@@ -110,24 +134,20 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
         const why = stall.signal.aborted
           ? `stalled: no data for ${request.stallMs / 1000} s`
           : `connection dropped: ${errorText(error)}`;
+        await flush(); // keep what arrived: the retry continues after it
         throw new TransferError("retry", why, written);
       }
       if (chunk.done) break;
       clearTimeout(timer);
       timer = setTimeout(() => stall.abort(), request.stallMs);
-      const value = chunk.value as Uint8Array;
-      const bytes = value.subarray(0, Math.max(0, end - start + 1 - written));
-      try {
-        await request.file.write(bytes, 0, bytes.length, start + written);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOSPC")
-          throw new TransferError("diskFull", "the disk is full", written);
-        throw error;
-      }
-      written += bytes.length;
-      request.onBytes(bytes.length);
-      if (written >= end - start + 1) break;
+      const bytes = (chunk.value as Uint8Array).subarray(0, Math.max(0, length - received));
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      received += bytes.length;
+      if (pendingBytes >= WRITE_BYTES) await flush();
+      if (received >= length) break;
     }
+    await flush();
   } finally {
     clearTimeout(timer);
     void reader.cancel().catch(() => undefined);

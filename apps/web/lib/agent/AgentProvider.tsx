@@ -13,6 +13,8 @@ import { AgentSocket, type ConnectionState } from "./AgentSocket";
 import { agentQueries } from "./queries";
 
 const SocketContext = createContext<AgentSocket | null>(null);
+/** Samples kept in the browser: the agent's own 15 minutes. */
+const MONITOR_HISTORY = 900;
 
 /** Owns the query cache and the agent socket; WebSocket events are written into the cache. */
 export function AgentProvider({ children }: { children: ReactNode }) {
@@ -32,6 +34,25 @@ export function AgentProvider({ children }: { children: ReactNode }) {
           case "runtime":
             queryClient.setQueryData(agentQueries.runtime().queryKey, event.data);
             return;
+          case "monitor":
+            queryClient.setQueryData(agentQueries.monitor().queryKey, (old) =>
+              old
+                ? { ...old, samples: [...old.samples.slice(-(MONITOR_HISTORY - 1)), event.data] }
+                : old,
+            );
+            return;
+          case "downloads": {
+            const job = event.data;
+            queryClient.setQueryData(agentQueries.downloads().queryKey, (old) => {
+              if (!old) return old;
+              const others = old.downloads.filter((d) => d.id !== job.id);
+              return { downloads: [...others, job].sort((a, b) => a.createdAt - b.createdAt) };
+            });
+            // A finished download is a new local model.
+            if (job.state === "completed")
+              void queryClient.invalidateQueries({ queryKey: agentQueries.models().queryKey });
+            return;
+          }
           case "generations":
             return; // routed to AgentSocket.onGeneration listeners
         }
@@ -39,7 +60,7 @@ export function AgentProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    socket.subscribe("status", "runtime");
+    socket.subscribe("status", "runtime", "monitor", "downloads");
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);

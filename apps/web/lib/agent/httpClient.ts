@@ -2,7 +2,13 @@ import {
   agentStatusSchema,
   authStateSchema,
   errorResponseSchema,
+  catalogResponseSchema,
+  downloadJobSchema,
+  downloadsResponseSchema,
+  hardwareInfoSchema,
   healthResponseSchema,
+  monitorHistorySchema,
+  type StartDownloadRequest,
   loadedModelSchema,
   localModelsResponseSchema,
   runtimeStatusSchema,
@@ -45,6 +51,16 @@ export const agentHttp = {
   status: () => request(agentStatusSchema, "/api/status"),
   auth: () => request(authStateSchema, "/api/auth"),
   runtime: () => request(runtimeStatusSchema, "/api/runtime"),
+  hardware: () => request(hardwareInfoSchema, "/api/hardware"),
+  catalog: () => request(catalogResponseSchema, "/api/catalog"),
+  monitor: () => request(monitorHistorySchema, "/api/monitor"),
+  downloads: () => request(downloadsResponseSchema, "/api/downloads"),
+  startDownload: (body: Partial<StartDownloadRequest> & { repo: string }) =>
+    request(downloadJobSchema, "/api/downloads", { method: "POST", body: JSON.stringify(body) }),
+  downloadAction: (id: string, action: "pause" | "resume" | "cancel") =>
+    request(downloadJobSchema, `/api/downloads/${encodeURIComponent(id)}/${action}`, {
+      method: "POST",
+    }),
   models: () => request(localModelsResponseSchema, "/api/models"),
   load: (body: LoadRequest) =>
     request(loadedModelSchema, "/api/runtime/load", { method: "POST", body: JSON.stringify(body) }),

@@ -7,4 +7,19 @@ export const agentQueries = {
   auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: agentHttp.auth }),
   runtime: () => queryOptions({ queryKey: ["agent", "runtime"], queryFn: agentHttp.runtime }),
   models: () => queryOptions({ queryKey: ["agent", "models"], queryFn: agentHttp.models }),
+  hardware: () =>
+    queryOptions({
+      queryKey: ["agent", "hardware"],
+      queryFn: agentHttp.hardware,
+      staleTime: 30_000,
+    }),
+  catalog: () =>
+    queryOptions({ queryKey: ["agent", "catalog"], queryFn: agentHttp.catalog, staleTime: 60_000 }),
+  monitor: () =>
+    queryOptions({
+      queryKey: ["agent", "monitor"],
+      queryFn: agentHttp.monitor,
+      staleTime: Infinity,
+    }),
+  downloads: () => queryOptions({ queryKey: ["agent", "downloads"], queryFn: agentHttp.downloads }),
 };

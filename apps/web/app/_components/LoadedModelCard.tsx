@@ -1,0 +1,41 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { Card, Field } from "@/components/Card";
+import { useConnectionState } from "@/lib/agent/AgentProvider";
+import { agentQueries } from "@/lib/agent/queries";
+import { formatBytes } from "@/lib/format";
+import { useI18n } from "@/lib/i18n/I18nProvider";
+
+/** What the engine has loaded, and how fast it is generating right now. */
+export function LoadedModelCard() {
+  const { t } = useI18n();
+  const connected = useConnectionState().kind === "connected";
+  const runtime = useQuery({ ...agentQueries.runtime(), enabled: connected });
+  const monitor = useQuery({ ...agentQueries.monitor(), enabled: connected });
+  const model = runtime.data?.model;
+  const speed = monitor.data?.samples.at(-1)?.generation.tokensPerSecond ?? 0;
+  return (
+    <Card
+      title={t("loaded.title")}
+      testId="loaded-model-card"
+      actions={
+        <Link href="/playground" className="text-xs text-sky-600 hover:underline">
+          {t("nav.playground")} →
+        </Link>
+      }
+    >
+      {model ? (
+        <dl>
+          <Field label={t("runtime.title")}>{model.name}</Field>
+          <Field label="KV">{`${model.options.kvCacheKeyType} / ${model.options.kvCacheValueType} · ${model.options.contextSize}`}</Field>
+          <Field label="RAM">{formatBytes(model.memory.actual.ramBytes)}</Field>
+          <Field label={t("loaded.speed")}>{`${speed.toFixed(1)} tok/s`}</Field>
+        </dl>
+      ) : (
+        <p className="text-sm text-zinc-500">{t("runtime.none")}</p>
+      )}
+    </Card>
+  );
+}

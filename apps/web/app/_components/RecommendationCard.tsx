@@ -1,0 +1,53 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { Card, Field } from "@/components/Card";
+import { VerdictBadge } from "@/components/VerdictBadge";
+import { useConnectionState } from "@/lib/agent/AgentProvider";
+import { agentQueries } from "@/lib/agent/queries";
+import { formatBytes } from "@/lib/format";
+import { useI18n } from "@/lib/i18n/I18nProvider";
+
+/** The catalog's answer for this box: which DeepSeek-V3-0324 quant, and how it would run. */
+export function RecommendationCard() {
+  const { t } = useI18n();
+  const connected = useConnectionState().kind === "connected";
+  const { data } = useQuery({ ...agentQueries.catalog(), enabled: connected });
+  const quant = data?.quants.find((q) => q.id === data.recommendedQuantId);
+  return (
+    <Card
+      title={t("rec.title")}
+      testId="recommendation-card"
+      actions={
+        <Link href="/models" className="text-xs text-sky-600 hover:underline">
+          {t("nav.models")} →
+        </Link>
+      }
+    >
+      {quant ? (
+        <div className="grid gap-2">
+          <dl>
+            <Field label={t("rec.quant")}>
+              <span data-testid="recommended-quant">
+                {quant.folder} · {formatBytes(quant.sizeBytes)}
+              </span>
+            </Field>
+            <Field label={t("models.fit")}>
+              <VerdictBadge plan={quant.plan} />
+            </Field>
+            <Field label={t("rec.speed")}>
+              {t("rec.speedValue", {
+                low: quant.plan.tokensPerSecond.low,
+                high: quant.plan.tokensPerSecond.high,
+              })}
+            </Field>
+          </dl>
+          <p className="text-xs text-zinc-500">{quant.plan.ruleOfThumb.comparison}</p>
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-500">—</p>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Card } from "@/components/Card";
+import { useConnectionState } from "@/lib/agent/AgentProvider";
+import { agentQueries } from "@/lib/agent/queries";
+import { formatBytes } from "@/lib/format";
+import { useI18n } from "@/lib/i18n/I18nProvider";
+
+export function LocalModels() {
+  const { t } = useI18n();
+  const connected = useConnectionState().kind === "connected";
+  const { data } = useQuery({ ...agentQueries.models(), enabled: connected });
+  return (
+    <Card title={t("models.local")} testId="local-models">
+      {data?.models.length === 0 && <p className="text-sm text-zinc-500">{t("models.noLocal")}</p>}
+      <ul className="grid gap-2">
+        {data?.models.map((m) => (
+          <li key={m.id} data-testid="local-model" className="text-sm">
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="font-medium">{m.name}</span>
+              {m.synthetic && (
+                <span className="rounded-full bg-violet-100 px-2 text-xs text-violet-800 dark:bg-violet-900 dark:text-violet-200">
+                  {t("demo.synthetic")}
+                </span>
+              )}
+              {!m.complete && (
+                <span className="rounded-full bg-amber-100 px-2 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">
+                  {t("models.incomplete")}
+                </span>
+              )}
+            </div>
+            <p className="text-xs text-zinc-500">
+              {[
+                m.architecture,
+                m.quantType,
+                formatBytes(m.sizeBytes),
+                m.parameters
+                  ? `${(m.parameters / 1e9).toFixed(m.parameters < 1e9 ? 3 : 1)} B params`
+                  : null,
+                m.trainContextSize ? `ctx ${m.trainContextSize}` : null,
+                m.shards ? `${m.shards.present}/${m.shards.count} files` : null,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,5 @@
+import { MonitorCharts } from "./_components/MonitorCharts";
+
+export default function MonitorPage() {
+  return <MonitorCharts />;
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
+import { startTestHub } from "@quantdeck/test-hub";
+import { startDashboard } from "@quantdeck/web/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
+
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
+const repoDir = mkdtempSync(join(tmpdir(), "quantdeck-e2e-repo-"));
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let agent: RunningAgent;
+let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  synthesizeModel({
+    path: join(repoDir, "Q8_0", "Tiny-DeepSeek-Q8_0.gguf"),
+    shape: demoDeepseek2Shape,
+    shards: 2,
+  });
+  // A slow link, so the progress bar is seen moving.
+  hub = await startTestHub({
+    repos: [{ repo: "quantdeck/Tiny-GGUF", dir: repoDir }],
+    bandwidthPerConnection: 300_000,
+  });
+  agent = await startAgent({
+    env: {
+      QUANTDECK_GPU: "off",
+      HF_ENDPOINT: hub.url,
+      QUANTDECK_DOWNLOAD_CHUNK_BYTES: String(64 * 1024),
+    },
+  });
+  dashboard = await startDashboard(agent.url);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.stop();
+  await agent?.stop();
+  await hub?.close();
+  rmSync(repoDir, { recursive: true, force: true });
+});
+
+describe("overview", () => {
+  it("shows this machine's hardware and a recommendation for DeepSeek-V3-0324", async () => {
+    await page.goto(dashboard.url);
+    const cpuModel =
+      /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? "";
+    await expect
+      .poll(() => page.getByTestId("hw-cpu").innerText(), { timeout: 20_000 })
+      .toBe(cpuModel);
+    expect(await page.getByTestId("hardware-card").innerText()).toContain("CPU");
+    await expect
+      .poll(() => page.getByTestId("recommended-quant").innerText(), { timeout: 20_000 })
+      .toContain("UD-");
+    await page.screenshot({ path: join(SCREENSHOTS, "overview-hardware.png"), fullPage: true });
+  });
+});
+
+describe("models", () => {
+  it("downloads a model from a hub repository to 100%, with its progress bar", async () => {
+    await page.getByTestId("nav-models").click();
+    await expect
+      .poll(() => page.getByTestId("quant-UD-Q2_K_XL").innerText(), { timeout: 20_000 })
+      .toContain("2.71bit");
+    await page.getByTestId("hub-repo").fill("quantdeck/Tiny-GGUF");
+    await page.getByTestId("hub-look").click();
+    await page.getByTestId("hub-download-Q8_0").click();
+    const progress = page.getByTestId("download-progress").first();
+    await expect
+      .poll(async () => Number(await progress.getAttribute("aria-valuenow")), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const midway = Number(await progress.getAttribute("aria-valuenow"));
+    await page.screenshot({ path: join(SCREENSHOTS, "models-downloading.png"), fullPage: true });
+    await expect
+      .poll(() => page.getByTestId("download").first().getAttribute("data-state"), {
+        timeout: 30_000,
+      })
+      .toBe("completed");
+    expect(Number(await progress.getAttribute("aria-valuenow"))).toBe(100);
+    expect(midway).toBeLessThan(100);
+    // The finished split set shows up as one local model.
+    await expect
+      .poll(() => page.getByTestId("local-models").innerText(), { timeout: 10_000 })
+      .toContain("2/2 files");
+    await page.screenshot({ path: join(SCREENSHOTS, "models.png"), fullPage: true });
+  });
+});
+
+describe("monitor", () => {
+  it("draws charts that move as samples arrive", async () => {
+    await page.getByTestId("nav-monitor").click();
+    const chart = page.getByTestId("cpu-chart");
+    await chart.waitFor({ timeout: 10_000 });
+    const before = Number(await chart.getAttribute("data-points"));
+    await expect
+      .poll(async () => Number(await chart.getAttribute("data-points")), { timeout: 10_000 })
+      .toBeGreaterThan(before);
+    await page.screenshot({ path: join(SCREENSHOTS, "monitor.png"), fullPage: true });
+  });
+});
