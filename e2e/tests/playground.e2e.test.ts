@@ -36,6 +36,11 @@ describe("playground", () => {
       })
       .toBe("connected");
     await expect.poll(() => page.getByTestId("model-select").inputValue()).toBe("quantdeck-demo");
+    // The plan for these settings, before loading: the demo model fits in this machine's RAM.
+    await expect
+      .poll(() => page.getByTestId("load-plan").innerText(), { timeout: 20_000 })
+      .toContain("Fits in RAM");
+    expect(await page.getByTestId("load-plan").innerText()).toContain("Everything on the CPU");
     await page.getByTestId("load-model").click();
     await expect
       .poll(() => page.getByTestId("runtime-state").getAttribute("data-state"), { timeout: 30_000 })

@@ -83,7 +83,11 @@ async function main() {
   const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores());
 
   const probe = cacheProbe(() =>
-    probeHardware({ modelsDir: config.modelsDir, dataDir: config.dataDir }),
+    probeHardware({
+      modelsDir: config.modelsDir,
+      dataDir: config.dataDir,
+      engineView: () => supervisor.probeDevices(),
+    }),
   );
   let publishSample: (sample: MonitorSample) => void = () => undefined;
   const sampler = new ResourceSampler(

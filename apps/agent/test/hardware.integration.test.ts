@@ -47,6 +47,13 @@ describe("GET /api/hardware", () => {
     expect(info.memory.totalBytes).toBeGreaterThan(GiB);
     expect(info.disks.map((d) => d.role)).toEqual(["models", "data"]);
     expect(info.disks[0]?.freeBytes).toBeGreaterThan(0);
+    // llama.cpp's own view, from the engine process: with the GPU off, no devices.
+    expect(info.engine).toEqual({
+      gpuType: null,
+      devices: [],
+      vramTotalBytes: expect.any(Number) as number,
+      vramFreeBytes: expect.any(Number) as number,
+    });
   });
 
   it.each([

@@ -9,6 +9,8 @@ import { readMemoryInfo } from "./readMemoryInfo.js";
 export interface ProbeFolders {
   modelsDir: string;
   dataDir: string;
+  /** llama.cpp's own view of the GPUs, from the engine process. */
+  engineView?: () => Promise<HardwareInfo["engine"]>;
 }
 
 /** Apple silicon: the GPU shares RAM; llama.cpp's Metal backend may use about 3/4 of it by default. */
@@ -36,7 +38,11 @@ function appleUnifiedGpu(): GpuInfo[] {
 
 /** Everything the planner and the overview need to know about this box. Each probe tolerates a missing tool. */
 export async function probeHardware(folders: ProbeFolders): Promise<HardwareInfo> {
-  const [nvidia, amd] = await Promise.all([detectNvidiaGpus(), detectAmdGpus()]);
+  const [nvidia, amd, engine] = await Promise.all([
+    detectNvidiaGpus(),
+    detectAmdGpus(),
+    folders.engineView?.() ?? null,
+  ]);
   const apple = appleUnifiedGpu();
   const gpus = [...nvidia.gpus, ...amd.gpus, ...apple];
   const backend = nvidia.gpus.length
@@ -54,6 +60,7 @@ export async function probeHardware(folders: ProbeFolders): Promise<HardwareInfo
     disks: [readDiskSpace(folders.modelsDir, "models"), readDiskSpace(folders.dataDir, "data")],
     gpus,
     backend,
+    engine,
     notes: [nvidia.note, amd.note].filter((n): n is string => n !== undefined),
     probedAt: new Date().toISOString(),
   };

@@ -9,7 +9,7 @@ import type {
 } from "@quantdeck/shared";
 import type { LocalModel } from "../models/ModelRegistry.js";
 import { log } from "../util/log.js";
-import type { EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
+import type { EngineDeviceView, EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
 import { EngineProcess } from "./EngineProcess.js";
 import { engineCrashed, RuntimeError } from "./runtimeErrors.js";
 
@@ -122,6 +122,18 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       id,
     );
     return { id, done };
+  }
+
+  /** llama.cpp's own view of the GPUs, or null if the engine cannot answer in time. */
+  async probeDevices(timeoutMs = 15_000): Promise<EngineDeviceView | null> {
+    const probe = this.request<Extract<EngineEvent, { type: "probed" }>>(
+      { type: "probe", gpu: this.gpu },
+      (event) => event.type === "probed",
+    );
+    const timeout = new Promise<null>((resolve) =>
+      setTimeout(() => resolve(null), timeoutMs).unref(),
+    );
+    return Promise.race([probe.then((event) => event.view), timeout]).catch(() => null);
   }
 
   cancel(engineRequestId: string): void {

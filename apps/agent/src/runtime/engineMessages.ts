@@ -22,7 +22,9 @@ export type EngineRequest =
       /** Return the token ids the model was given (for tests and prompt inspection). */
       returnPromptTokens?: boolean;
     }
-  | { type: "cancel"; id: string };
+  | { type: "cancel"; id: string }
+  /** What llama.cpp sees of the machine's GPUs. */
+  | { type: "probe"; id: string; gpu: GpuMode };
 
 export type GpuMode = "auto" | false;
 
@@ -52,4 +54,12 @@ export type EngineEvent =
       stats: GenerationStats;
       promptTokenIds?: number[];
     }
+  | { type: "probed"; id: string; view: EngineDeviceView }
   | { type: "failed"; id: string; error: ApiError };
+
+export interface EngineDeviceView {
+  gpuType: string | null;
+  devices: string[];
+  vramTotalBytes: number;
+  vramFreeBytes: number;
+}

@@ -57,6 +57,15 @@ export function HardwareCard() {
           )}
           <dl>
             <Field label={t("hw.backend")}>{hw.backend.toUpperCase()}</Field>
+            {hw.engine && (
+              <Field label={t("hw.engineView")}>
+                <span data-testid="hw-engine">
+                  {hw.engine.gpuType
+                    ? `${hw.engine.gpuType.toUpperCase()}: ${hw.engine.devices.join(", ") || "—"} · ${formatBytes(hw.engine.vramFreeBytes)} / ${formatBytes(hw.engine.vramTotalBytes)}`
+                    : t("hw.engineCpu")}
+                </span>
+              </Field>
+            )}
           </dl>
           {hw.gpus.length === 0 ? (
             <p className="text-sm text-zinc-500">{t("hw.noGpu")}</p>

@@ -3,6 +3,8 @@ import {
   authStateSchema,
   errorResponseSchema,
   catalogResponseSchema,
+  fitPlanSchema,
+  type KvCacheType,
   downloadJobSchema,
   downloadsResponseSchema,
   hardwareInfoSchema,
@@ -52,6 +54,11 @@ export const agentHttp = {
   auth: () => request(authStateSchema, "/api/auth"),
   runtime: () => request(runtimeStatusSchema, "/api/runtime"),
   hardware: () => request(hardwareInfoSchema, "/api/hardware"),
+  plan: (model: string, contextSize: number, kvCacheType: KvCacheType) =>
+    request(
+      fitPlanSchema,
+      `/api/plan?${new URLSearchParams({ model, contextSize: String(contextSize), kvCacheType }).toString()}`,
+    ),
   catalog: () => request(catalogResponseSchema, "/api/catalog"),
   monitor: () => request(monitorHistorySchema, "/api/monitor"),
   downloads: () => request(downloadsResponseSchema, "/api/downloads"),

@@ -19,3 +19,12 @@ describe("messages", () => {
     expect(translate("ja", "connection.retryIn", { seconds: 4 })).toBe("4 秒後に再試行");
   });
 });
+
+describe("guide tips", () => {
+  it("has a Japanese line for every tip in the seed data", async () => {
+    const { seedCatalog } = await import("@quantdeck/shared");
+    const { guideTips, guideTipsJapaneseCount } = await import("./guideTips");
+    expect(guideTipsJapaneseCount).toBe(seedCatalog.tips.length);
+    expect(guideTips("en")).toEqual(seedCatalog.tips);
+  });
+});

@@ -54,6 +54,16 @@ export const hardwareInfoSchema = z.object({
   gpus: z.array(gpuInfoSchema),
   /** The compute backend llama.cpp would use: cuda, rocm, metal, vulkan or cpu. */
   backend: z.enum(["cuda", "rocm", "metal", "vulkan", "cpu"]),
+  /** What llama.cpp itself sees (through node-llama-cpp in the engine process); null if it could not say. */
+  engine: z
+    .object({
+      /** The compute backend the engine's binary uses ("cuda", "vulkan", "metal"), or null for CPU. */
+      gpuType: z.string().nullable(),
+      devices: z.array(z.string()),
+      vramTotalBytes: z.number(),
+      vramFreeBytes: z.number(),
+    })
+    .nullable(),
   /** Tools that were looked for and not found, or failed (nvidia-smi, rocm-smi). */
   notes: z.array(z.string()),
   probedAt: z.string(),

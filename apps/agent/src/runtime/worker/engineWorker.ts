@@ -68,6 +68,20 @@ async function handle(request: EngineRequest): Promise<void> {
     case "cancel":
       running.get(request.id)?.abort();
       return;
+    case "probe": {
+      const instance = await getLlamaOnce(request.gpu);
+      const vram = await instance.getVramState();
+      return send({
+        type: "probed",
+        id: request.id,
+        view: {
+          gpuType: instance.gpu === false ? null : instance.gpu,
+          devices: await instance.getGpuDeviceNames(),
+          vramTotalBytes: vram.total,
+          vramFreeBytes: vram.free,
+        },
+      });
+    }
   }
 }
 

@@ -1,34 +1,101 @@
 "use client";
 
-import type { KvCacheType } from "@quantdeck/shared";
+import { type KvCacheType, type LoadOptions, type ProcessPriority } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
+import { UsageBar } from "@/components/UsageBar";
+import { VerdictBadge } from "@/components/VerdictBadge";
 import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+import { guideTips } from "@/lib/i18n/guideTips";
+import type { MessageKey } from "@/lib/i18n/messages";
 
 const control =
   "w-full rounded-md border border-zinc-300 bg-transparent px-2 py-1.5 text-sm dark:border-zinc-700";
+const option = "bg-white text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100";
 
-/** The loaded model, and a quick way to load one with the guide's settings. */
+/** A labelled control with its one-line explanation underneath. */
+function Knob({ label, help, children }: { label: string; help: string; children: ReactNode }) {
+  return (
+    <label className="grid gap-1 text-xs text-zinc-500">
+      <span className="font-medium text-zinc-700 dark:text-zinc-300">{label}</span>
+      {children}
+      <span className="text-[11px] leading-snug">{help}</span>
+    </label>
+  );
+}
+
+/** Loading a model: every knob of the reference recipe, the plan for them, and the result. */
 export function ModelPanel() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const connected = useConnectionState().kind === "connected";
   const runtime = useQuery({ ...agentQueries.runtime(), enabled: connected });
   const models = useQuery({ ...agentQueries.models(), enabled: connected });
-  const [selected, setSelected] = useState<string>("");
-  const [kvCache, setKvCache] = useState<KvCacheType>("q8_0");
+  const hardware = useQuery({ ...agentQueries.hardware(), enabled: connected });
+  const [selected, setSelected] = useState("");
   const [contextSize, setContextSize] = useState(4096);
+  const [kvKey, setKvKey] = useState<KvCacheType>("q8_0");
+  const [kvValue, setKvValue] = useState<KvCacheType | "auto">("auto");
+  const [flash, setFlash] = useState<"auto" | "on" | "off">("auto");
+  const [gpuLayers, setGpuLayers] = useState("auto");
+  const [threads, setThreads] = useState<number | "">("");
+  const [batchSize, setBatchSize] = useState(512);
+  const [useMmap, setUseMmap] = useState(true);
+  const [useMlock, setUseMlock] = useState(false);
+  const [priority, setPriority] = useState<ProcessPriority>("normal");
+  const [parallel, setParallel] = useState(1);
   const load = useMutation({ mutationFn: agentHttp.load });
   const unload = useMutation({ mutationFn: agentHttp.unload });
 
   const status = runtime.data;
   const modelId = selected || status?.model?.id || models.data?.models[0]?.id || "";
+  const plan = useQuery({
+    queryKey: ["agent", "plan", modelId, contextSize, kvKey],
+    queryFn: () => agentHttp.plan(modelId, contextSize, kvKey),
+    enabled: connected && modelId !== "" && contextSize >= 256,
+    staleTime: 10_000,
+  });
   const loading = status?.state === "loading" || load.isPending;
+  const hw = hardware.data;
+  const vramTotal = hw?.gpus.reduce((s, g) => s + g.vramFreeBytes, 0) ?? 0;
+
+  const options = (): LoadOptions => ({
+    contextSize,
+    kvCacheKeyType: kvKey,
+    ...(kvValue !== "auto" && { kvCacheValueType: kvValue }),
+    ...(flash !== "auto" && { flashAttention: flash === "on" }),
+    gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : Number(gpuLayers),
+    ...(threads !== "" && { threads }),
+    batchSize,
+    useMmap,
+    useMlock,
+    priority,
+    parallel,
+  });
+
+  const kvSelect = (value: string, onChange: (v: string) => void, withAuto: boolean) => (
+    <select className={control} value={value} onChange={(e) => onChange(e.target.value)}>
+      {withAuto && (
+        <option value="auto" className={option}>
+          {t("load.auto")}
+        </option>
+      )}
+      <option value="q8_0" className={option}>
+        {t("runtime.kvRecommended")}
+      </option>
+      <option value="f16" className={option}>
+        f16
+      </option>
+      <option value="q4_0" className={option}>
+        q4_0
+      </option>
+    </select>
+  );
 
   return (
     <Card title={t("runtime.title")} testId="model-panel">
@@ -42,11 +109,7 @@ export function ModelPanel() {
             onChange={(e) => setSelected(e.target.value)}
           >
             {models.data?.models.map((m) => (
-              <option
-                key={m.id}
-                value={m.id}
-                className="bg-white text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100"
-              >
+              <option key={m.id} value={m.id} className={option}>
                 {m.name}
                 {m.synthetic ? ` (${t("demo.synthetic")})` : ""}
               </option>
@@ -54,20 +117,10 @@ export function ModelPanel() {
           </select>
         </label>
         <div className="grid grid-cols-2 gap-2">
-          <label className="grid gap-1 text-xs text-zinc-500">
-            {t("runtime.kvCache")}
-            <select
-              className={control}
-              value={kvCache}
-              onChange={(e) => setKvCache(e.target.value as KvCacheType)}
-            >
-              <option value="q8_0">{t("runtime.kvRecommended")}</option>
-              <option value="f16">f16</option>
-              <option value="q4_0">q4_0</option>
-            </select>
-          </label>
-          <label className="grid gap-1 text-xs text-zinc-500">
-            {t("runtime.context")}
+          <Knob label={t("runtime.kvCache")} help={t("load.kvKey.help")}>
+            {kvSelect(kvKey, (v) => setKvKey(v as KvCacheType), false)}
+          </Knob>
+          <Knob label={t("runtime.context")} help={t("load.context.help")}>
             <input
               type="number"
               min={256}
@@ -76,16 +129,169 @@ export function ModelPanel() {
               value={contextSize}
               onChange={(e) => setContextSize(Number(e.target.value))}
             />
-          </label>
+          </Knob>
         </div>
+        <details className="rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
+          <summary className="cursor-pointer text-xs font-medium">{t("load.advanced")}</summary>
+          <div className="mt-2 grid gap-3">
+            <Knob label={t("load.gpuLayers")} help={t("load.gpuLayers.help")}>
+              <input
+                className={control}
+                value={gpuLayers}
+                onChange={(e) => setGpuLayers(e.target.value)}
+                list="gpu-layer-presets"
+              />
+            </Knob>
+            <datalist id="gpu-layer-presets">
+              <option value="auto" />
+              <option value="max" />
+            </datalist>
+            <Knob label={t("load.kvValue")} help={t("load.kvValue.help")}>
+              {kvSelect(kvValue, (v) => setKvValue(v as KvCacheType | "auto"), true)}
+            </Knob>
+            <Knob label={t("load.flash")} help={t("load.flash.help")}>
+              <select
+                className={control}
+                value={flash}
+                onChange={(e) => setFlash(e.target.value as "auto" | "on" | "off")}
+              >
+                {(["auto", "on", "off"] as const).map((v) => (
+                  <option key={v} value={v} className={option}>
+                    {t(`load.${v}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            </Knob>
+            <Knob label={t("load.threads")} help={t("load.threads.help")}>
+              <input
+                type="number"
+                min={1}
+                max={hw?.cpu.physicalCores}
+                placeholder={String(hw?.cpu.physicalCores ?? "")}
+                className={control}
+                value={threads}
+                onChange={(e) => setThreads(e.target.value === "" ? "" : Number(e.target.value))}
+              />
+            </Knob>
+            <Knob label={t("load.batch")} help={t("load.batch.help")}>
+              <input
+                type="number"
+                min={1}
+                className={control}
+                value={batchSize}
+                onChange={(e) => setBatchSize(Number(e.target.value))}
+              />
+            </Knob>
+            <Knob label={t("load.priority")} help={t("load.priority.help")}>
+              <select
+                className={control}
+                value={priority}
+                onChange={(e) => setPriority(e.target.value as ProcessPriority)}
+              >
+                {(["normal", "medium", "high", "realtime"] as const).map((p) => (
+                  <option key={p} value={p} className={option}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </Knob>
+            <Knob label={t("load.parallel")} help={t("load.parallel.help")}>
+              <input
+                type="number"
+                min={1}
+                max={16}
+                className={control}
+                value={parallel}
+                onChange={(e) => setParallel(Number(e.target.value))}
+              />
+            </Knob>
+            <label className="flex items-start gap-2 text-xs text-zinc-500">
+              <input
+                type="checkbox"
+                checked={useMmap}
+                onChange={(e) => setUseMmap(e.target.checked)}
+                className="mt-0.5"
+              />
+              <span>
+                <span className="font-medium text-zinc-700 dark:text-zinc-300">
+                  {t("load.mmap")}
+                </span>{" "}
+                — {t("load.mmap.help")}
+              </span>
+            </label>
+            <label className="flex items-start gap-2 text-xs text-zinc-500">
+              <input
+                type="checkbox"
+                checked={useMlock}
+                onChange={(e) => setUseMlock(e.target.checked)}
+                className="mt-0.5"
+              />
+              <span>
+                <span className="font-medium text-zinc-700 dark:text-zinc-300">
+                  {t("load.mlock")}
+                </span>{" "}
+                — {t("load.mlock.help")}
+              </span>
+            </label>
+          </div>
+        </details>
+
+        {plan.data && hw && (
+          <section
+            data-testid="load-plan"
+            className="grid gap-2 rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950"
+          >
+            <div className="flex items-center justify-between gap-2">
+              <span className="font-medium">{t("load.plan")}</span>
+              <VerdictBadge plan={plan.data} />
+            </div>
+            <p>{t(`load.strategy.${plan.data.strategy}`, { layers: plan.data.gpuLayers })}</p>
+            {vramTotal > 0 && (
+              <>
+                <span>
+                  {t("load.predictedVram", {
+                    predicted: formatBytes(plan.data.predicted.vramBytes),
+                    available: formatBytes(vramTotal),
+                  })}
+                </span>
+                <UsageBar
+                  value={plan.data.predicted.vramBytes / vramTotal}
+                  label="VRAM"
+                  tone="amber"
+                />
+              </>
+            )}
+            <span>
+              {t("load.predictedRam", {
+                predicted: formatBytes(plan.data.predicted.ramBytes),
+                available: formatBytes(hw.memory.availableBytes),
+              })}
+            </span>
+            <UsageBar
+              value={plan.data.predicted.ramBytes / Math.max(1, hw.memory.availableBytes)}
+              label="RAM"
+              tone={plan.data.predicted.ramBytes > hw.memory.availableBytes ? "red" : "emerald"}
+            />
+            <span>
+              {t("rec.speedValue", {
+                low: plan.data.tokensPerSecond.low,
+                high: plan.data.tokensPerSecond.high,
+              })}
+            </span>
+            {plan.data.notes.map((n) => (
+              <p key={n} className="text-amber-700 dark:text-amber-300">
+                {n}
+              </p>
+            ))}
+          </section>
+        )}
+
         <div className="flex gap-2">
           <button
             type="button"
             data-testid="load-model"
             disabled={!modelId || loading}
-            onClick={() =>
-              load.mutate({ model: modelId, options: { kvCacheKeyType: kvCache, contextSize } })
-            }
+            onClick={() => load.mutate({ model: modelId, options: options() })}
             className="flex-1 rounded-md bg-sky-600 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-500 disabled:opacity-50"
           >
             {t("runtime.load")}
@@ -131,6 +337,14 @@ export function ModelPanel() {
         ))}
         {load.error && <ErrorNote error={load.error} />}
         {status?.lastError && !load.error && <ErrorNote error={status.lastError} />}
+        <details className="text-xs text-zinc-500">
+          <summary className="cursor-pointer">{t("load.advice")}</summary>
+          <ul className="mt-1 list-disc pl-4">
+            {guideTips(locale).map((tip) => (
+              <li key={tip}>{tip}</li>
+            ))}
+          </ul>
+        </details>
       </div>
     </Card>
   );

@@ -12,6 +12,7 @@ import {
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
+import { Markdown } from "@/components/Markdown";
 import { ErrorNote } from "@/components/ErrorNote";
 import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
@@ -189,21 +190,25 @@ export function Playground() {
             messages.map((m, i) => (
               <li
                 key={i}
-                className={`rounded-lg p-3 text-sm whitespace-pre-wrap ${m.role === "user" ? "bg-sky-50 dark:bg-sky-950" : "bg-zinc-100 dark:bg-zinc-800"}`}
+                className={`rounded-lg p-3 text-sm ${m.role === "user" ? "bg-sky-50 whitespace-pre-wrap dark:bg-sky-950" : "bg-zinc-100 dark:bg-zinc-800"}`}
               >
                 <p className="mb-1 text-xs font-semibold text-zinc-500">
                   {m.role === "user" ? t("playground.you") : t("playground.model")}
                 </p>
-                {m.content}
+                {m.role === "user" ? m.content : <Markdown text={m.content} />}
               </li>
             ))}
           {generation.state.running && (
             <li
               data-testid="streaming-answer"
-              className="rounded-lg bg-zinc-100 p-3 text-sm whitespace-pre-wrap dark:bg-zinc-800"
+              className="rounded-lg bg-zinc-100 p-3 text-sm dark:bg-zinc-800"
             >
               <p className="mb-1 text-xs font-semibold text-zinc-500">{t("playground.model")}</p>
-              {generation.state.text}
+              {mode === "chat" ? (
+                <Markdown text={generation.state.text} />
+              ) : (
+                <span className="font-mono whitespace-pre-wrap">{generation.state.text}</span>
+              )}
               <span
                 aria-hidden
                 className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-sky-500 align-middle"
