@@ -12,6 +12,7 @@ import { launchChromium } from "../support/browser.js";
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
 const repoDir = mkdtempSync(join(tmpdir(), "quantdeck-e2e-repo-"));
+const folderDir = mkdtempSync(join(tmpdir(), "quantdeck-e2e-folder-"));
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let agent: RunningAgent;
 let dashboard: Awaited<ReturnType<typeof startDashboard>>;
@@ -23,6 +24,11 @@ beforeAll(async () => {
     path: join(repoDir, "Q8_0", "Tiny-DeepSeek-Q8_0.gguf"),
     shape: demoDeepseek2Shape,
     shards: 2,
+  });
+  synthesizeModel({
+    path: join(folderDir, "from-my-folder.gguf"),
+    shape: demoDeepseek2Shape,
+    name: "Model in an added folder",
   });
   // A slow link, so the progress bar is seen moving.
   hub = await startTestHub({
@@ -47,6 +53,7 @@ afterAll(async () => {
   await agent?.stop();
   await hub?.close();
   rmSync(repoDir, { recursive: true, force: true });
+  rmSync(folderDir, { recursive: true, force: true });
 });
 
 describe("overview", () => {
@@ -105,5 +112,22 @@ describe("monitor", () => {
       .poll(async () => Number(await chart.getAttribute("data-points")), { timeout: 10_000 })
       .toBeGreaterThan(before);
     await page.screenshot({ path: join(SCREENSHOTS, "monitor.png"), fullPage: true });
+  });
+});
+
+describe("settings", () => {
+  it("adds a model folder, whose models then appear on the models page", async () => {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("folder-input").fill(folderDir);
+    await page.getByTestId("add-folder").click();
+    await expect
+      .poll(() => page.getByTestId("extra-folder").first().innerText(), { timeout: 10_000 })
+      .toContain(folderDir);
+    expect(await page.getByTestId("token-state").innerText()).toBe("No token.");
+    await page.screenshot({ path: join(SCREENSHOTS, "settings.png"), fullPage: true });
+    await page.getByTestId("nav-models").click();
+    await expect
+      .poll(() => page.getByTestId("local-models").innerText(), { timeout: 10_000 })
+      .toContain("Model in an added folder");
   });
 });

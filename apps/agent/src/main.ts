@@ -16,6 +16,7 @@ import { DownloadManager } from "./downloads/DownloadManager.js";
 import { DownloadStore } from "./downloads/DownloadStore.js";
 import { HubClient } from "./downloads/HubClient.js";
 import { openDatabase } from "./store/openDatabase.js";
+import { SettingsStore } from "./store/SettingsStore.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
 import { cacheProbe } from "./hardware/cacheProbe.js";
 import { probeHardware } from "./hardware/probeHardware.js";
@@ -66,8 +67,14 @@ async function main() {
 
   const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
   await supervisor.start();
+  const db = openDatabase(join(config.dataDir, "quantdeck.db"));
+  const settings = new SettingsStore(db);
   const registry = new ModelRegistry(
-    modelRoots(config.modelsDir, config.huggingFaceCache, config.extraModelDirs),
+    () =>
+      modelRoots(config.modelsDir, config.huggingFaceCache, [
+        ...config.extraModelDirs,
+        ...settings.get().extraModelDirs,
+      ]),
     () => demoEntry,
   );
   // The hub is created below; generation events reach it through this late-bound function.
@@ -99,8 +106,10 @@ async function main() {
     (sample) => publishSample(sample),
   );
 
-  const db = openDatabase(join(config.dataDir, "quantdeck.db"));
-  const hubClient = new HubClient(config.hubEndpoint, config.hubToken);
+  const hubClient = new HubClient(
+    config.hubEndpoint,
+    () => settings.get().hubToken ?? config.hubToken,
+  );
   const hubHost = new URL(config.hubEndpoint).hostname;
   // Downloads may follow the hub's redirects to its own CDNs, and nowhere else.
   const isDownloadHost = (url: URL) =>
@@ -168,6 +177,13 @@ async function main() {
     sampler,
     hub: hubClient,
     downloads,
+    settings: {
+      store: settings,
+      modelsDir: config.modelsDir,
+      configuredModelDirs: config.extraModelDirs,
+      hubEndpoint: config.hubEndpoint,
+      environmentHubToken: config.hubToken,
+    },
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {

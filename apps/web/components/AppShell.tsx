@@ -11,6 +11,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/playground", label: "nav.playground" },
   { href: "/models", label: "nav.models" },
   { href: "/monitor", label: "nav.monitor" },
+  { href: "/settings", label: "nav.settings" },
 ];
 import { ConnectionBadge } from "./ConnectionBadge";
 import { PreferencesMenu } from "./PreferencesMenu";

@@ -1,5 +1,6 @@
 "use client";
 
+import { useId } from "react";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { localeNames, locales, type Locale } from "@/lib/i18n/messages";
 import { createStoredPreference } from "@/lib/storedPreference";
@@ -11,8 +12,10 @@ const themePreference = createStoredPreference<Theme>("quantdeck.theme", "dark",
 );
 
 /** Language and theme, in the header so they are one click away on every page. */
-export function PreferencesMenu() {
+export function PreferencesMenu({ testId = "language" }: { testId?: string }) {
   const { locale, setLocale, t } = useI18n();
+  // Rendered in the header and on the settings page: ids must differ.
+  const id = useId();
   const dark = themePreference.use() === "dark";
 
   const toggleTheme = () => {
@@ -24,12 +27,12 @@ export function PreferencesMenu() {
     "rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-zinc-700";
   return (
     <div className="flex items-center gap-2">
-      <label className="sr-only" htmlFor="language">
+      <label className="sr-only" htmlFor={id}>
         {t("nav.language")}
       </label>
       <select
-        id="language"
-        data-testid="language"
+        id={id}
+        data-testid={testId}
         className={control}
         value={locale}
         onChange={(e) => setLocale(e.target.value as Locale)}

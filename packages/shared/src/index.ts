@@ -11,3 +11,4 @@ export * from "./protocol/hardware";
 export * from "./protocol/planner";
 export * from "./protocol/monitor";
 export * from "./protocol/downloads";
+export * from "./protocol/settings";

@@ -14,6 +14,7 @@ import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
 import { downloadRoutes } from "./routes/downloadRoutes.js";
+import { settingsRoutes, type SettingsContext } from "./routes/settingsRoutes.js";
 import { hubRoutes } from "./routes/hubRoutes.js";
 import type { DownloadManager } from "../downloads/DownloadManager.js";
 import { monitorRoutes } from "./routes/monitorRoutes.js";
@@ -37,6 +38,7 @@ export interface HttpAppDeps {
   sampler: ResourceSampler;
   hub: HubClient;
   downloads: DownloadManager;
+  settings: SettingsContext;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -127,6 +129,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   plannerRoutes(app, deps.runtime, deps.probeHardware, deps.hub);
   hubRoutes(app, deps.hub);
   downloadRoutes(app, deps.downloads);
+  settingsRoutes(app, deps.settings);
   monitorRoutes(
     app,
     deps.sampler,

@@ -33,7 +33,8 @@ export class HubClient {
 
   constructor(
     readonly endpoint: string,
-    private readonly token: string | undefined,
+    /** Read on every request, so a token set in the settings applies at once. */
+    private readonly token: () => string | undefined,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
     this.origin = new URL(endpoint).origin;
@@ -85,9 +86,8 @@ export class HubClient {
 
   /** Headers for a request to `url`: the token only if it is the hub's own origin. */
   headersFor(url: string | URL): Record<string, string> {
-    return this.token && new URL(url).origin === this.origin
-      ? { Authorization: `Bearer ${this.token}` }
-      : {};
+    const token = this.token();
+    return token && new URL(url).origin === this.origin ? { Authorization: `Bearer ${token}` } : {};
   }
 
   private async get(url: URL): Promise<Response> {

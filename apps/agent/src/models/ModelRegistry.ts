@@ -30,7 +30,8 @@ export class ModelRegistry {
   private readonly cache = new Map<string, { key: string; model: LocalModel }>();
 
   constructor(
-    private readonly roots: ModelRoot[],
+    /** Read on every call: folders added in the settings apply at once. */
+    private readonly roots: () => ModelRoot[],
     private readonly demo: () => LocalModel | null,
   ) {}
 
@@ -38,7 +39,7 @@ export class ModelRegistry {
     const models: LocalModel[] = [];
     const demo = this.demo();
     if (demo) models.push(demo);
-    for (const root of this.roots) {
+    for (const root of this.roots()) {
       for (const relative of this.findFiles(root)) {
         const model = await this.describe(root, relative).catch(() => null);
         if (model) models.push(model);
@@ -51,7 +52,7 @@ export class ModelRegistry {
   async find(id: string): Promise<LocalModel | null> {
     const demo = this.demo();
     if (demo && id === demo.id) return demo;
-    const root = [...this.roots]
+    const root = [...this.roots()]
       .sort((a, b) => b.prefix.length - a.prefix.length)
       .find((r) => id.startsWith(r.prefix));
     if (!root) return null;

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 
@@ -32,6 +32,7 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (download_id, path, chunk),
      FOREIGN KEY (download_id, path) REFERENCES download_files(download_id, path) ON DELETE CASCADE
    );`,
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /**
@@ -42,6 +43,8 @@ const MIGRATIONS: string[] = [
 export function openDatabase(path: string): Db {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // It holds a hub token: readable by this user only.
+  chmodSync(path, 0o600);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");

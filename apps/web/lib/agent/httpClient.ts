@@ -14,6 +14,8 @@ import {
   loadedModelSchema,
   localModelsResponseSchema,
   runtimeStatusSchema,
+  settingsResponseSchema,
+  type UpdateSettingsRequest,
   type LoadRequest,
   type LoginRequest,
 } from "@quantdeck/shared";
@@ -54,6 +56,10 @@ export const agentHttp = {
   auth: () => request(authStateSchema, "/api/auth"),
   runtime: () => request(runtimeStatusSchema, "/api/runtime"),
   hardware: () => request(hardwareInfoSchema, "/api/hardware"),
+  settings: () => request(settingsResponseSchema, "/api/settings"),
+  updateSettings: (body: UpdateSettingsRequest) =>
+    request(settingsResponseSchema, "/api/settings", { method: "PUT", body: JSON.stringify(body) }),
+  logout: () => request(authStateSchema, "/api/auth/logout", { method: "POST" }),
   plan: (model: string, contextSize: number, kvCacheType: KvCacheType) =>
     request(
       fitPlanSchema,

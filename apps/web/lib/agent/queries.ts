@@ -7,6 +7,7 @@ export const agentQueries = {
   auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: agentHttp.auth }),
   runtime: () => queryOptions({ queryKey: ["agent", "runtime"], queryFn: agentHttp.runtime }),
   models: () => queryOptions({ queryKey: ["agent", "models"], queryFn: agentHttp.models }),
+  settings: () => queryOptions({ queryKey: ["agent", "settings"], queryFn: agentHttp.settings }),
   hardware: () =>
     queryOptions({
       queryKey: ["agent", "hardware"],

@@ -1,0 +1,64 @@
+import { statSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { updateSettingsRequestSchema, type SettingsResponse } from "@quantdeck/shared";
+import type { Hono } from "hono";
+import type { SettingsStore } from "../../store/SettingsStore.js";
+import { HttpError } from "../httpErrors.js";
+import { parseBody } from "../parseBody.js";
+
+export interface SettingsContext {
+  store: SettingsStore;
+  modelsDir: string;
+  configuredModelDirs: string[];
+  hubEndpoint: string;
+  environmentHubToken: string | undefined;
+}
+
+export function settingsRoutes(app: Hono, context: SettingsContext) {
+  const describe = (): SettingsResponse => {
+    const settings = context.store.get();
+    return {
+      modelsDir: context.modelsDir,
+      configuredModelDirs: context.configuredModelDirs,
+      extraModelDirs: settings.extraModelDirs,
+      hubEndpoint: context.hubEndpoint,
+      hubTokenSet: settings.hubToken !== null || context.environmentHubToken !== undefined,
+      hubTokenSource:
+        settings.hubToken !== null
+          ? "settings"
+          : context.environmentHubToken
+            ? "environment"
+            : "none",
+    };
+  };
+
+  app.get("/api/settings", (c) => c.json(describe()));
+
+  app.put("/api/settings", async (c) => {
+    const body = await parseBody(c, updateSettingsRequestSchema);
+    if (body.extraModelDirs) {
+      for (const dir of body.extraModelDirs) {
+        if (!isAbsolute(dir) || !isDirectory(dir)) {
+          throw new HttpError(400, {
+            code: "badRequest",
+            title: `Not a folder on the agent's machine: ${dir.slice(0, 300)}`,
+            hint: "Give the absolute path of an existing folder.",
+          });
+        }
+      }
+    }
+    context.store.update({
+      ...(body.extraModelDirs && { extraModelDirs: [...new Set(body.extraModelDirs)] }),
+      ...(body.hubToken !== undefined && { hubToken: body.hubToken }),
+    });
+    return c.json(describe());
+  });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
