@@ -2,15 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Card, Field } from "@/components/Card";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function DemoModelCard() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.status(), enabled: connected });
+  const { data } = useQuery(agentQueries.status());
   const demo = data?.demoModel;
 
   return (

@@ -3,15 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card, Field } from "@/components/Card";
 import { UsageBar } from "@/components/UsageBar";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function HardwareCard() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data: hw } = useQuery({ ...agentQueries.hardware(), enabled: connected });
+  const { data: hw } = useQuery(agentQueries.hardware());
   const disk = hw?.disks.find((d) => d.role === "models");
   return (
     <Card title={t("hw.title")} testId="hardware-card">

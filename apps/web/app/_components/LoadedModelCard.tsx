@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Card, Field } from "@/components/Card";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -11,9 +10,8 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 /** What the engine has loaded, and how fast it is generating right now. */
 export function LoadedModelCard() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const runtime = useQuery({ ...agentQueries.runtime(), enabled: connected });
-  const monitor = useQuery({ ...agentQueries.monitor(), enabled: connected });
+  const runtime = useQuery(agentQueries.runtime());
+  const monitor = useQuery(agentQueries.monitor());
   const model = runtime.data?.model;
   const speed = monitor.data?.samples.at(-1)?.generation.tokensPerSecond ?? 0;
   return (

@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Card, Field } from "@/components/Card";
 import { VerdictBadge } from "@/components/VerdictBadge";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -12,8 +11,7 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 /** The catalog's answer for this box: which DeepSeek-V3-0324 quant, and how it would run. */
 export function RecommendationCard() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.catalog(), enabled: connected });
+  const { data } = useQuery(agentQueries.catalog());
   const quant = data?.quants.find((q) => q.id === data.recommendedQuantId);
   return (
     <Card

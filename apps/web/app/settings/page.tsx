@@ -5,7 +5,6 @@ import { useState, type FormEvent } from "react";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -17,10 +16,9 @@ const button =
 
 export default function SettingsPage() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
   const queryClient = useQueryClient();
-  const settings = useQuery({ ...agentQueries.settings(), enabled: connected });
-  const status = useQuery({ ...agentQueries.status(), enabled: connected });
+  const settings = useQuery(agentQueries.settings());
+  const status = useQuery(agentQueries.status());
   const auth = useQuery(agentQueries.auth());
   const [folder, setFolder] = useState("");
   const [token, setToken] = useState("");

@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { VerdictBadge } from "@/components/VerdictBadge";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -13,8 +12,7 @@ import { useStartDownload } from "./useStartDownload";
 /** The guide's table of DeepSeek-V3-0324 quants, with how each would run here. */
 export function CatalogTable() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.catalog(), enabled: connected });
+  const { data } = useQuery(agentQueries.catalog());
   const download = useStartDownload();
   const th = "px-3 py-2 text-left text-xs font-semibold text-zinc-500 uppercase";
   return (

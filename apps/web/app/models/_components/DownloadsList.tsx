@@ -5,7 +5,6 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { UsageBar } from "@/components/UsageBar";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes, formatDuration } from "@/lib/format";
@@ -13,8 +12,7 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function DownloadsList() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.downloads(), enabled: connected });
+  const { data } = useQuery(agentQueries.downloads());
   return (
     <Card title={t("models.downloads")} testId="downloads">
       {data?.downloads.length === 0 && (

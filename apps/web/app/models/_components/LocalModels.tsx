@@ -2,15 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/Card";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function LocalModels() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.models(), enabled: connected });
+  const { data } = useQuery(agentQueries.models());
   return (
     <Card title={t("models.local")} testId="local-models">
       {data?.models.length === 0 && <p className="text-sm text-zinc-500">{t("models.noLocal")}</p>}

@@ -5,7 +5,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Card } from "@/components/Card";
 import { LineChart, type Series } from "@/components/LineChart";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -33,8 +32,7 @@ function series(
 /** Every monitor series over the last 15 minutes; new samples arrive once a second over the socket. */
 export function MonitorCharts() {
   const { t } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const { data } = useQuery({ ...agentQueries.monitor(), enabled: connected });
+  const { data } = useQuery(agentQueries.monitor());
   const samples = data?.samples ?? [];
   const now = samples.at(-1)?.t ?? 0;
   const gpuIndexes = [...new Set(samples.at(-1)?.gpus.map((g) => g.index) ?? [])];

@@ -7,7 +7,6 @@ import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { UsageBar } from "@/components/UsageBar";
 import { VerdictBadge } from "@/components/VerdictBadge";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
@@ -33,10 +32,9 @@ function Knob({ label, help, children }: { label: string; help: string; children
 /** Loading a model: every knob of the reference recipe, the plan for them, and the result. */
 export function ModelPanel() {
   const { t, locale } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const runtime = useQuery({ ...agentQueries.runtime(), enabled: connected });
-  const models = useQuery({ ...agentQueries.models(), enabled: connected });
-  const hardware = useQuery({ ...agentQueries.hardware(), enabled: connected });
+  const runtime = useQuery(agentQueries.runtime());
+  const models = useQuery(agentQueries.models());
+  const hardware = useQuery(agentQueries.hardware());
   const [selected, setSelected] = useState("");
   const [contextSize, setContextSize] = useState(4096);
   const [kvKey, setKvKey] = useState<KvCacheType>("q8_0");
@@ -57,7 +55,7 @@ export function ModelPanel() {
   const plan = useQuery({
     queryKey: ["agent", "plan", modelId, contextSize, kvKey],
     queryFn: () => agentHttp.plan(modelId, contextSize, kvKey),
-    enabled: connected && modelId !== "" && contextSize >= 256,
+    enabled: modelId !== "" && contextSize >= 256,
     staleTime: 10_000,
   });
   const loading = status?.state === "loading" || load.isPending;

@@ -14,7 +14,6 @@ import { useCallback, useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { Markdown } from "@/components/Markdown";
 import { ErrorNote } from "@/components/ErrorNote";
-import { useConnectionState } from "@/lib/agent/AgentProvider";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import type { MessageKey } from "@/lib/i18n/messages";
@@ -27,8 +26,7 @@ const TEST_PROMPTS = ["heptagon", "flappy-bird"] as const;
 
 export function Playground() {
   const { t, locale } = useI18n();
-  const connected = useConnectionState().kind === "connected";
-  const runtime = useQuery({ ...agentQueries.runtime(), enabled: connected });
+  const runtime = useQuery(agentQueries.runtime());
   const [messages, setMessages] = useConversation();
   const [mode, setMode] = useState<"chat" | "raw">("chat");
   const [system, setSystem] = useState("");
