@@ -13,6 +13,7 @@ import {
   type TopicData,
 } from "@quantdeck/shared";
 import { WebSocket, WebSocketServer } from "ws";
+import { toRuntimeError } from "../runtime/runtimeErrors.js";
 import { log } from "../util/log.js";
 import { parseClientMessage } from "./parseClientMessage.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
@@ -212,7 +213,11 @@ export class WebSocketHub {
               generationId: id,
             }),
           (error: unknown) =>
-            send(ws, { type: "error", requestId: message.requestId, error: apiErrorOf(error) }),
+            send(ws, {
+              type: "error",
+              requestId: message.requestId,
+              error: toRuntimeError(error).apiError,
+            }),
         );
         return;
       case "cancel":
@@ -268,12 +273,6 @@ export class WebSocketHub {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled message ${JSON.stringify(value)}`);
-}
-
-function apiErrorOf(error: unknown): ApiError {
-  if (typeof error === "object" && error !== null && "apiError" in error)
-    return (error as { apiError: ApiError }).apiError;
-  return { code: "internal", title: "The request failed", cause: String(error).slice(0, 300) };
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {

@@ -39,3 +39,16 @@ export const modelNotLoaded = () =>
     { code: "modelNotLoaded", title: "No model is loaded", hint: "Load a model first." },
     409,
   );
+
+/** Any failure as a RuntimeError: itself, or an internal error that names its cause. */
+export function toRuntimeError(error: unknown): RuntimeError {
+  if (error instanceof RuntimeError) return error;
+  return new RuntimeError(
+    {
+      code: "generationFailed",
+      title: "The request failed",
+      cause: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+    },
+    500,
+  );
+}

@@ -4,7 +4,7 @@ import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ZodType } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { RuntimeError } from "../../runtime/runtimeErrors.js";
+import { RuntimeError, toRuntimeError } from "../../runtime/runtimeErrors.js";
 import { describeZodError } from "../httpErrors.js";
 import {
   chatCompletionRequestSchema,
@@ -156,17 +156,9 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           usage: usage(result.stats),
         });
       } catch (error) {
-        const apiError =
-          error instanceof RuntimeError
-            ? error.apiError
-            : { code: "generationFailed", title: String(error) };
-        return openaiError(
-          c,
-          error instanceof RuntimeError ? error.status : 500,
-          apiError.title,
-          apiError.code,
-          "server_error",
-        );
+        const failure = toRuntimeError(error);
+        const apiError = failure.apiError;
+        return openaiError(c, failure.status, apiError.title, apiError.code, "server_error");
       }
     }
 
@@ -224,10 +216,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           });
         }
       } catch (error) {
-        const apiError =
-          error instanceof RuntimeError
-            ? error.apiError
-            : { code: "generationFailed", title: String(error) };
+        const apiError = toRuntimeError(error).apiError;
         await stream.writeSSE({
           data: JSON.stringify({
             error: { message: apiError.title, type: "server_error", code: apiError.code },
