@@ -69,6 +69,10 @@ describe("playground", () => {
     await expect
       .poll(async () => (await page.getByTestId("streaming-answer").innerText()).length)
       .toBeGreaterThan(30);
+    // Live speed while it streams, from the agent's monitor (one sample a second).
+    await expect
+      .poll(() => page.getByTestId("generation-stats").innerText(), { timeout: 10_000 })
+      .toMatch(/Generating… [1-9][\d.]* tok\/s/);
     await page.getByTestId("stop").click();
     await expect
       .poll(() => page.getByTestId("generation-stats").innerText(), { timeout: 10_000 })

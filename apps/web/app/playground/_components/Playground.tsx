@@ -27,6 +27,7 @@ const TEST_PROMPTS = ["heptagon", "flappy-bird"] as const;
 export function Playground() {
   const { t, locale } = useI18n();
   const runtime = useQuery(agentQueries.runtime());
+  const monitor = useQuery(agentQueries.monitor());
   const [messages, setMessages] = useConversation();
   const [mode, setMode] = useState<"chat" | "raw">("chat");
   const [system, setSystem] = useState("");
@@ -224,13 +225,17 @@ export function Playground() {
         </ol>
 
         <p data-testid="generation-stats" className="min-h-5 text-xs text-zinc-500 tabular-nums">
-          {stats &&
-            t("playground.stats", {
-              tokens: stats.generatedTokens,
-              tps: stats.generationTokensPerSecond.toFixed(1),
-              ttft: Math.round(stats.timeToFirstTokenMs),
-              reason: t(`stop.${stats.stopReason}`),
-            })}
+          {generation.state.running
+            ? t("playground.live", {
+                tps: (monitor.data?.samples.at(-1)?.generation.tokensPerSecond ?? 0).toFixed(1),
+              })
+            : stats &&
+              t("playground.stats", {
+                tokens: stats.generatedTokens,
+                tps: stats.generationTokensPerSecond.toFixed(1),
+                ttft: Math.round(stats.timeToFirstTokenMs),
+                reason: t(`stop.${stats.stopReason}`),
+              })}
         </p>
         {generation.state.error && <ErrorNote error={generation.state.error} />}
         {!loaded && <p className="text-sm text-zinc-500">{t("playground.loadFirst")}</p>}
