@@ -19,6 +19,7 @@ import { openDatabase } from "./store/openDatabase.js";
 import { SettingsStore } from "./store/SettingsStore.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
 import { cacheProbe } from "./hardware/cacheProbe.js";
+import { detectNvidiaGpus } from "./hardware/detectNvidiaGpus.js";
 import { probeHardware } from "./hardware/probeHardware.js";
 import { readPhysicalCores } from "./hardware/readCpuCores.js";
 import { demoModelPath, ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
@@ -101,7 +102,8 @@ async function main() {
     {
       enginePid: () => supervisor.enginePid ?? null,
       generation: () => ({ tokensTotal: queue.tokensTotal, ...queue.counts() }),
-      watchNvidiaGpus: (await probe()).gpus.some((g) => g.vendor === "nvidia"),
+      // Only nvidia-smi's answer is needed here; the full probe (engine included) stays lazy.
+      watchNvidiaGpus: (await detectNvidiaGpus()).gpus.length > 0,
     },
     (sample) => publishSample(sample),
   );

@@ -28,6 +28,14 @@ export async function readModelAnatomy(
   source: string,
   options: ReadOptions = {},
 ): Promise<ModelAnatomy> {
+  return (await readModelHeaders(source, options)).anatomy;
+}
+
+/** The first shard's metadata and the whole set's anatomy, from one read of the headers. */
+export async function readModelHeaders(
+  source: string,
+  options: ReadOptions = {},
+): Promise<{ metadata: Record<string, unknown>; anatomy: ModelAnatomy }> {
   const local = !/^https?:\/\//.test(source);
   const shards = await Promise.all(
     shardSources(source).map((shard) =>
@@ -43,5 +51,6 @@ export async function readModelAnatomy(
   const tensors = shards.flatMap((shard) =>
     shard.tensorInfos.map((t) => ({ name: t.name, shape: t.shape, dtype: Number(t.dtype) })),
   );
-  return modelAnatomy(first.metadata as Record<string, unknown>, tensors);
+  const metadata = first.metadata as Record<string, unknown>;
+  return { metadata, anatomy: modelAnatomy(metadata, tensors) };
 }

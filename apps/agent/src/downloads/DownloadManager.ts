@@ -149,7 +149,7 @@ export class DownloadManager {
   }
 
   private find(id: string): StoredDownload {
-    const job = this.store.list().find((j) => j.id === id);
+    const job = this.store.get(id);
     if (!job)
       throw new DownloadError(
         { code: "unknownDownload", title: `No download ${id.slice(0, 100)}` },
@@ -180,7 +180,7 @@ export class DownloadManager {
     void run.run().then(async (outcome) => {
       if (this.active?.run !== run) return; // the agent is shutting down
       this.active = null;
-      const state = this.store.list().find((j) => j.id === next.id)?.state;
+      const state = this.store.get(next.id)?.state;
       if (state === "cancelled") await run.removePartials();
       else if (state === "paused") {
         // Paused by the user: keep what is on disk.
@@ -189,7 +189,7 @@ export class DownloadManager {
       else if (outcome.kind === "failed") this.store.setState(next.id, "failed", outcome.error);
       log.info("download ended", {
         id: next.id,
-        state: this.store.list().find((j) => j.id === next.id)?.state,
+        state: this.store.get(next.id)?.state,
         outcome: outcome.kind,
       });
       this.emit(next.id);

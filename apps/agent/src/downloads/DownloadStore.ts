@@ -46,24 +46,15 @@ export class DownloadStore {
   }
 
   list(): StoredDownload[] {
-    const rows = this.db.prepare("SELECT * FROM downloads ORDER BY created_at").all() as {
-      id: string;
-      repo: string;
-      revision: string;
-      include: string;
-      state: DownloadState;
-      error: string | null;
-      created_at: number;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      repo: r.repo,
-      revision: r.revision,
-      include: JSON.parse(r.include) as string[],
-      state: r.state,
-      error: r.error ? (JSON.parse(r.error) as ApiError) : null,
-      createdAt: r.created_at,
-    }));
+    return (
+      this.db.prepare("SELECT * FROM downloads ORDER BY created_at").all() as DownloadRow[]
+    ).map(fromRow);
+  }
+
+  get(id: string): StoredDownload | undefined {
+    const row = this.db.prepare("SELECT * FROM downloads WHERE id = ?").get(id) as
+      DownloadRow | undefined;
+    return row && fromRow(row);
   }
 
   files(id: string): StoredFile[] {
@@ -122,4 +113,26 @@ export class DownloadStore {
       .prepare("UPDATE downloads SET state = ?, error = ?, updated_at = ? WHERE id = ?")
       .run(state, error ? JSON.stringify(error) : null, Date.now(), id);
   }
+}
+
+interface DownloadRow {
+  id: string;
+  repo: string;
+  revision: string;
+  include: string;
+  state: DownloadState;
+  error: string | null;
+  created_at: number;
+}
+
+function fromRow(r: DownloadRow): StoredDownload {
+  return {
+    id: r.id,
+    repo: r.repo,
+    revision: r.revision,
+    include: JSON.parse(r.include) as string[],
+    state: r.state,
+    error: r.error ? (JSON.parse(r.error) as ApiError) : null,
+    createdAt: r.created_at,
+  };
 }

@@ -79,7 +79,7 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
   if (response.status === 404) throw new TransferError("fatal", "the file is no longer on the hub");
   if (response.status === 401 || response.status === 403)
     throw new TransferError("fatal", "the hub refused access (a token may be needed)");
-  if (response.status === 200 && (start > 0 || end < Number.MAX_SAFE_INTEGER)) {
+  if (response.status === 200) {
     // A whole file where a range was asked: the file changed (If-Range) or ranges are not supported.
     await response.body?.cancel();
     throw new TransferError(

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, sep } from "node:path";
 import type { ModelSummary } from "@quantdeck/shared";
-import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
-import { readGgufHeader, type GgufHeader } from "./readGgufHeader.js";
+import { readModelHeaders } from "../catalog/readModelAnatomy.js";
+import { headerFromMetadata, readGgufHeader, type GgufHeader } from "./readGgufHeader.js";
 import { resolveInsideModels } from "./resolveInsideModels.js";
 
 export interface LocalModel extends ModelSummary {
@@ -91,14 +91,15 @@ export class ModelRegistry {
           path.replace(SHARD, `-${String(i + 1).padStart(5, "0")}-of-${shardMatch[2]}.gguf`),
         )
       : [path];
-    const present = shardPaths.filter((p) => existsSync(p));
-    const sizeBytes = present.reduce((sum, p) => sum + statSync(p).size, 0);
-    const key = `${sizeBytes}:${present.length}:${present.map((p) => statSync(p).mtimeMs).join(",")}`;
+    const stats = shardPaths.filter((p) => existsSync(p)).map((p) => statSync(p));
+    const present = stats.length;
+    const sizeBytes = stats.reduce((sum, st) => sum + st.size, 0);
+    const key = `${sizeBytes}:${present}:${stats.map((st) => st.mtimeMs).join(",")}`;
     const cached = this.cache.get(path);
     if (cached?.key === key) return cached.model;
 
     const id = root.prefix + relative;
-    const complete = present.length === shardCount;
+    const complete = present === shardCount;
     let header: GgufHeader = {
       architecture: "unknown",
       name: "",
@@ -109,13 +110,14 @@ export class ModelRegistry {
     };
     let parameters: number | null = null;
     let quantType: string | null = null;
-    if (existsSync(path)) {
+    if (complete) {
+      // One read of the headers gives both what loading needs and the model's anatomy.
+      const { metadata, anatomy } = await readModelHeaders(path);
+      header = headerFromMetadata(metadata);
+      parameters = anatomy.parameters;
+      quantType = anatomy.dominantType;
+    } else if (existsSync(path)) {
       header = await readGgufHeader(path);
-      if (complete) {
-        const anatomy = await readModelAnatomy(path);
-        parameters = anatomy.parameters;
-        quantType = anatomy.dominantType;
-      }
     }
     const model: LocalModel = {
       id,
@@ -128,7 +130,7 @@ export class ModelRegistry {
       parameters,
       quantType,
       trainContextSize: header.trainContextSize || null,
-      shards: shardMatch ? { count: shardCount, present: present.length } : null,
+      shards: shardMatch ? { count: shardCount, present } : null,
       complete,
       path,
       header,

@@ -14,7 +14,11 @@ export interface GgufHeader {
 
 export async function readGgufHeader(path: string): Promise<GgufHeader> {
   const { metadata } = await gguf(path, { allowLocalFile: true });
-  const m = metadata as Record<string, unknown>;
+  return headerFromMetadata(metadata as Record<string, unknown>);
+}
+
+/** The same, from metadata already parsed (no second read of the file). */
+export function headerFromMetadata(m: Record<string, unknown>): GgufHeader {
   const architecture =
     typeof m["general.architecture"] === "string" ? m["general.architecture"] : "unknown";
   const num = (key: string) => Number(m[`${architecture}.${key}`] ?? 0);
