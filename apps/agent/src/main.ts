@@ -63,6 +63,7 @@ async function main() {
   const demoEntry: LocalModel | null = demoModel && {
     ...demoModel,
     path: demoModelPath(config.dataDir),
+    files: [demoModelPath(config.dataDir)],
     header: await readGgufHeader(demoModelPath(config.dataDir)),
   };
 

@@ -205,4 +205,14 @@ describe("agent lifecycle", () => {
     expect((await socket.closed).code).toBe(1001);
     expect(agent.output()).toContain("stopped");
   });
+
+  it("under systemd, marks each line with its syslog priority for journald", async () => {
+    // systemd sets JOURNAL_STREAM when stdout goes to the journal.
+    const agent = await startAgent({
+      env: { QUANTDECK_NO_DEMO_MODEL: "1", JOURNAL_STREAM: "8:12345" },
+    });
+    await agent.stop();
+    expect(agent.output()).toMatch(/^<6>INFO {2}agent listening /m);
+    expect(agent.output()).not.toMatch(/^INFO/m);
+  });
 });

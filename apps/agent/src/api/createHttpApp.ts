@@ -7,11 +7,12 @@ import {
   type HealthResponse,
 } from "@quantdeck/shared";
 import { Hono } from "hono";
+import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { HttpError, internalError } from "./httpErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
-import { parseBody } from "./parseBody.js";
+import { parseBody, parseQuery } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
 import { downloadRoutes } from "./routes/downloadRoutes.js";
 import { settingsRoutes, type SettingsContext } from "./routes/settingsRoutes.js";
@@ -26,7 +27,7 @@ import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 import { tokenFromHeaders, tokensMatch } from "./security/tokens.js";
-import { log } from "../util/log.js";
+import { log, recentLogLines } from "../util/log.js";
 
 export interface HttpAppDeps {
   guard: GuardOptions;
@@ -44,6 +45,7 @@ export interface HttpAppDeps {
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
 const PUBLIC_PATHS = new Set(["/api/health", "/api/auth", "/api/auth/login"]);
 const MAX_BODY_BYTES = 1024 * 1024;
+const logsQuerySchema = z.object({ lines: z.coerce.number().int().min(1).max(1000).default(200) });
 
 export function createHttpApp(deps: HttpAppDeps) {
   const app = new Hono();
@@ -87,6 +89,12 @@ export function createHttpApp(deps: HttpAppDeps) {
   );
 
   app.get("/api/status", (c) => c.json(deps.getStatus()));
+
+  /** GET /api/logs?lines=200 — the agent's last log lines, oldest first. */
+  app.get("/api/logs", (c) => {
+    const { lines } = parseQuery(c, logsQuerySchema);
+    return c.json({ lines: recentLogLines(lines) });
+  });
 
   app.get("/api/auth", (c) => {
     const given = tokenFromHeaders({

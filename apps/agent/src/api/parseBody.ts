@@ -24,3 +24,16 @@ export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Pro
   }
   return parsed.data;
 }
+
+/** Validates a request's query string the same way. */
+export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    throw new HttpError(400, {
+      code: "badRequest",
+      title: "Invalid query",
+      hint: describeZodError(parsed.error),
+    });
+  }
+  return parsed.data;
+}

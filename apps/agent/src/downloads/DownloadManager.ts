@@ -50,6 +50,24 @@ export class DownloadManager {
     this.pump();
   }
 
+  /**
+   * Asking again for what is already on its way attaches to that job (a CLI `pull` run
+   * twice, or two tabs): one transfer, and a paused or failed one is resumed.
+   */
+  attach(request: StartDownloadRequest): DownloadJob | null {
+    const same = this.store
+      .list()
+      .find(
+        (job) =>
+          job.repo === request.repo &&
+          job.revision === request.revision &&
+          job.include.join("\n") === request.include.join("\n") &&
+          job.state !== "completed" &&
+          job.state !== "cancelled",
+      );
+    return same ? this.resume(same.id) : null;
+  }
+
   async start(request: StartDownloadRequest): Promise<DownloadJob> {
     const listing = await this.hub.listFiles(request.repo, request.revision);
     const files = listing.filter((f) =>

@@ -7,6 +7,8 @@ import { resolveInsideModels } from "./resolveInsideModels.js";
 
 export interface LocalModel extends ModelSummary {
   path: string;
+  /** Every file of the model on disk: the shards present, or the one file. */
+  files: string[];
   header: GgufHeader;
 }
 
@@ -91,7 +93,8 @@ export class ModelRegistry {
           path.replace(SHARD, `-${String(i + 1).padStart(5, "0")}-of-${shardMatch[2]}.gguf`),
         )
       : [path];
-    const stats = shardPaths.filter((p) => existsSync(p)).map((p) => statSync(p));
+    const files = shardPaths.filter((p) => existsSync(p));
+    const stats = files.map((p) => statSync(p));
     const present = stats.length;
     const sizeBytes = stats.reduce((sum, st) => sum + st.size, 0);
     const key = `${sizeBytes}:${present}:${stats.map((st) => st.mtimeMs).join(",")}`;
@@ -133,6 +136,7 @@ export class ModelRegistry {
       shards: shardMatch ? { count: shardCount, present } : null,
       complete,
       path,
+      files,
       header,
     };
     this.cache.set(path, { key, model });

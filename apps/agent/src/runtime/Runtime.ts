@@ -4,6 +4,7 @@ import type {
   LoadedModel,
   LoadOptions,
 } from "@quantdeck/shared";
+import { rm } from "node:fs/promises";
 import type { LocalModel, ModelRegistry } from "../models/ModelRegistry.js";
 import { UnsafePathError } from "../models/resolveInsideModels.js";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
@@ -57,6 +58,36 @@ export class Runtime {
       );
     }
     return model;
+  }
+
+  /**
+   * Deletes a model's files. Only models in the models folder: files the user keeps
+   * elsewhere (the Hugging Face cache, added folders) and the demo model are theirs to manage.
+   */
+  async deleteModel(id: string): Promise<void> {
+    const model = await this.findModel(id);
+    if (model.source !== "models") {
+      throw new RuntimeError(
+        {
+          code: "modelNotDeletable",
+          title: `${model.fileName} is not in the models folder`,
+          hint: "Quantdeck deletes only models in its own models folder; remove this one where it lives.",
+        },
+        409,
+      );
+    }
+    const status = this.supervisor.status();
+    if (status.model?.id === id || status.loadingModelId === id) {
+      throw new RuntimeError(
+        {
+          code: "modelInUse",
+          title: `${model.fileName} is loaded`,
+          hint: "Unload it first (quantdeck unload, or Unload in the dashboard).",
+        },
+        409,
+      );
+    }
+    await Promise.all(model.files.map((file) => rm(file, { force: true })));
   }
 
   async load(id: string, options: LoadOptions): Promise<LoadedModel> {

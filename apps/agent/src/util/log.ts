@@ -1,9 +1,21 @@
 /**
  * One line per event on stdout, `level message key=value…`: readable in a terminal and in
- * journald (which adds its own timestamps) alike.
+ * journald (which adds its own timestamps) alike. Under systemd (JOURNAL_STREAM is set)
+ * each line starts with its syslog priority, `<3>` for errors, so `journalctl -p err`
+ * filters properly. The last lines are also kept in memory for `GET /api/logs`.
  */
 type Level = "debug" | "info" | "warn" | "error";
 type Fields = Record<string, string | number | boolean | undefined>;
+
+export interface LogLine {
+  time: string;
+  level: Level;
+  text: string;
+}
+
+const KEPT_LINES = 1000;
+const SYSLOG_PRIORITY: Record<Level, number> = { debug: 7, info: 6, warn: 4, error: 3 };
+const underJournald = process.env.JOURNAL_STREAM !== undefined;
 
 function format(level: Level, message: string, fields: Fields): string {
   const pairs = Object.entries(fields)
@@ -12,24 +24,35 @@ function format(level: Level, message: string, fields: Fields): string {
       ([k, v]) =>
         `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`,
     );
-  return [level.toUpperCase().padEnd(5), message, ...pairs].join(" ") + "\n";
+  return [level.toUpperCase().padEnd(5), message, ...pairs].join(" ");
 }
 
 let debugEnabled = false;
+const recent: LogLine[] = [];
 
 /** Turns on debug lines (off by default: they are for diagnosing, not for the journal). */
 export function enableDebugLog(enabled: boolean): void {
   debugEnabled = enabled;
 }
 
+/** The last `count` lines logged, oldest first. */
+export function recentLogLines(count: number): LogLine[] {
+  return recent.slice(-count);
+}
+
+function write(level: Level, message: string, fields: Fields) {
+  const text = format(level, message, fields);
+  recent.push({ time: new Date().toISOString(), level, text });
+  if (recent.length > KEPT_LINES) recent.splice(0, recent.length - KEPT_LINES);
+  const line = (underJournald ? `<${SYSLOG_PRIORITY[level]}>` : "") + text + "\n";
+  (level === "error" ? process.stderr : process.stdout).write(line);
+}
+
 export const log = {
   debug: (message: string, fields: Fields = {}) => {
-    if (debugEnabled) process.stdout.write(format("debug", message, fields));
+    if (debugEnabled) write("debug", message, fields);
   },
-  info: (message: string, fields: Fields = {}) =>
-    process.stdout.write(format("info", message, fields)),
-  warn: (message: string, fields: Fields = {}) =>
-    process.stdout.write(format("warn", message, fields)),
-  error: (message: string, fields: Fields = {}) =>
-    process.stderr.write(format("error", message, fields)),
+  info: (message: string, fields: Fields = {}) => write("info", message, fields),
+  warn: (message: string, fields: Fields = {}) => write("warn", message, fields),
+  error: (message: string, fields: Fields = {}) => write("error", message, fields),
 };

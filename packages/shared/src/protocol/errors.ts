@@ -29,6 +29,8 @@ export const errorCodes = [
   "badModel",
   "invalidLoadOptions",
   "modelNotLoaded",
+  "modelInUse",
+  "modelNotDeletable",
   "modelLoadFailed",
   "engineCrashed",
   "engineUnavailable",

@@ -50,3 +50,12 @@ export type AuthState = z.infer<typeof authStateSchema>;
 
 export const loginRequestSchema = z.object({ token: z.string().min(1).max(512) });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** One line of the agent's log, as `GET /api/logs` returns it. */
+export const logLineSchema = z.object({
+  time: z.string(),
+  level: z.enum(["debug", "info", "warn", "error"]),
+  text: z.string(),
+});
+export const logsResponseSchema = z.object({ lines: z.array(logLineSchema) });
+export type LogLine = z.infer<typeof logLineSchema>;

@@ -9,7 +9,7 @@ import { hubHttpError } from "./hubRoutes.js";
 export function downloadRoutes(app: Hono, downloads: DownloadManager) {
   app.get("/api/downloads", (c) => c.json({ downloads: downloads.list() }));
 
-  /** Starts a download: a hub repository and allow patterns, like snapshot_download. */
+  /** Starts a download (a hub repository and allow patterns, like snapshot_download), or attaches to the same one. */
   app.post("/api/downloads", async (c) => {
     const body = await parseBody(c, startDownloadRequestSchema);
     if (!isRepoId(body.repo))
@@ -18,6 +18,8 @@ export function downloadRoutes(app: Hono, downloads: DownloadManager) {
         title: `Not a repository id: ${body.repo}`,
         hint: "Use org/name.",
       });
+    const attached = downloads.attach(body);
+    if (attached) return c.json(attached, 200);
     return c.json(await guard(() => downloads.start(body), body.repo), 201);
   });
 

@@ -2,7 +2,7 @@ import { generationRequestSchema, loadRequestSchema } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { parseBody } from "../parseBody.js";
+import { parseBody, parseQuery } from "../parseBody.js";
 
 const httpGenerateSchema = z.object({
   model: z.string().min(1).max(1024).optional(),
@@ -15,8 +15,15 @@ export function runtimeRoutes(app: Hono, runtime: Runtime) {
   app.get("/api/models", async (c) => {
     const models = await runtime.registry.list();
     return c.json({
-      models: models.map(({ path: _path, header: _header, ...summary }) => summary),
+      models: models.map(({ path: _path, files: _files, header: _header, ...summary }) => summary),
     });
+  });
+
+  /** DELETE /api/models?id=ID — removes a model's files from the models folder. */
+  app.delete("/api/models", async (c) => {
+    const { id } = parseQuery(c, z.object({ id: z.string().min(1).max(1024) }));
+    await runtime.deleteModel(id);
+    return c.json({ deleted: id });
   });
 
   app.get("/api/runtime", (c) => c.json(runtime.supervisor.status()));

@@ -1,0 +1,62 @@
+import { fitPlanSchema, kvCacheTypeSchema } from "@quantdeck/shared";
+import { integerOption, parseCommandArgs, writeJson, type Command } from "../command.js";
+import { CliError } from "../cliError.js";
+import { formatBytes, keyValues } from "../format.js";
+import { VERDICT_TEXT } from "./describe.js";
+
+const USAGE = "plan MODEL [--ctx-size N] [--cache-type-k f16|q8_0|q4_0]";
+
+export const planCommand: Command = {
+  usage: USAGE,
+  summary: "how a model on disk or a catalog quant (deepseek-v3-0324:UD-Q2_K_XL) fits this box",
+  run: async ({ client, settings, args, stdout }) => {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { "ctx-size": { type: "string", short: "c" }, "cache-type-k": { type: "string" } },
+      USAGE,
+    );
+    const model = positionals[0];
+    if (!model) throw CliError.usage("Which model?", `Usage: quantdeck ${USAGE}`);
+    const query = new URLSearchParams({ model });
+    const contextSize = integerOption(values["ctx-size"], "ctx-size");
+    if (contextSize !== undefined) query.set("contextSize", String(contextSize));
+    if (values["cache-type-k"] !== undefined) {
+      const kv = kvCacheTypeSchema.safeParse(values["cache-type-k"]);
+      if (!kv.success) throw CliError.usage("--cache-type-k is one of f16, q8_0, q4_0");
+      query.set("kvCacheType", kv.data);
+    }
+    const plan = await client.get(`/api/plan?${query.toString()}`, fitPlanSchema);
+    if (settings.json) return writeJson(stdout, plan);
+    const rows = [
+      ["Verdict", VERDICT_TEXT[plan.verdict]],
+      ["Placement", plan.strategy],
+      ["Engine", plan.engine],
+      [
+        "Flags",
+        [
+          `--n-gpu-layers ${plan.gpuLayers}`,
+          plan.cpuMoeLayers !== null && `--n-cpu-moe ${plan.cpuMoeLayers}`,
+          plan.tensorSplit && `--tensor-split ${plan.tensorSplit.join(",")}`,
+          `--threads ${plan.threads}`,
+          `--ctx-size ${plan.contextSize}`,
+          `--cache-type-k ${plan.kvCacheType}`,
+        ]
+          .filter(Boolean)
+          .join(" "),
+      ],
+      [
+        "Memory",
+        `VRAM ${formatBytes(plan.predicted.vramBytes)}, RAM ${formatBytes(plan.predicted.ramBytes)} (KV cache ${formatBytes(plan.predicted.kvCacheBytes)})`,
+      ],
+      [
+        "Speed",
+        `${plan.tokensPerSecond.low.toFixed(1)}–${plan.tokensPerSecond.high.toFixed(1)} tok/s expected`,
+      ],
+      ["How", plan.formula],
+      ["The guide", plan.ruleOfThumb.comparison],
+    ];
+    if (plan.shortfallBytes > 0) rows.splice(1, 0, ["Short by", formatBytes(plan.shortfallBytes)]);
+    for (const note of plan.notes) rows.push(["Note", note]);
+    stdout.write(keyValues(rows) + "\n");
+  },
+};

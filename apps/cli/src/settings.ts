@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { CliError } from "./cliError.js";
+
+export const DEFAULT_AGENT_URL = "http://127.0.0.1:7700";
+
+export interface CliSettings {
+  /** The agent: QUANTDECK_URL, default the local agent. */
+  url: URL;
+  token: string | undefined;
+  /** Machine-readable output. */
+  json: boolean;
+}
+
+/**
+ * The CLI's settings, from global flags first, then the environment. This is the only
+ * module that reads `process.env`.
+ */
+export function readSettings(
+  flags: { url?: string; token?: string; json?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): CliSettings {
+  const rawUrl = flags.url ?? env.QUANTDECK_URL ?? DEFAULT_AGENT_URL;
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw CliError.usage(
+      `Not a URL: ${rawUrl}`,
+      "Use the agent's address, e.g. http://127.0.0.1:7700.",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw CliError.usage(`The agent URL must be http or https: ${rawUrl}`);
+  return {
+    url,
+    token: flags.token ?? env.QUANTDECK_TOKEN ?? tokenFromFile(env),
+    json: !!flags.json,
+  };
+}
+
+/** QUANTDECK_TOKEN_FILE: a file holding the token, or `QUANTDECK_TOKEN=…` as the service writes it. */
+function tokenFromFile(env: NodeJS.ProcessEnv): string | undefined {
+  const path = env.QUANTDECK_TOKEN_FILE;
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CliError(
+      `Cannot read the token file ${path}`,
+      `${(error as Error).message}. Check QUANTDECK_TOKEN_FILE.`,
+    );
+  }
+  const assignment = /^QUANTDECK_TOKEN=(.*)$/m.exec(text);
+  return (assignment ? assignment[1] : text)?.trim() || undefined;
+}

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import {
+  agentStatusSchema,
+  fitPlanSchema,
+  generationResultSchema,
+  localModelsResponseSchema,
+  logLineSchema,
+  runtimeStatusSchema,
+} from "@quantdeck/shared";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, spawnCli, waitForOutput } from "./support/runCli.js";
+
+const work = mkdtempSync(join(tmpdir(), "quantdeck-cli-"));
+let agent: RunningAgent;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  agent = await startAgent({
+    env: { QUANTDECK_GPU: "off", QUANTDECK_DATA_DIR: join(work, "data") },
+  });
+  env = { QUANTDECK_URL: agent.url };
+});
+afterAll(async () => {
+  await agent.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const runtimeOf = async () =>
+  runtimeStatusSchema.parse(await (await fetch(`${agent.url}/api/runtime`)).json());
+
+describe("inspecting the agent", () => {
+  it("prints status, models and the engine as JSON for scripts", async () => {
+    const status = await runCli(["status", "--json"], env);
+    expect(status.code).toBe(0);
+    const parsed = z
+      .object({ status: agentStatusSchema, runtime: runtimeStatusSchema })
+      .passthrough()
+      .parse(JSON.parse(status.stdout));
+    expect(parsed.status.authRequired).toBe(false);
+
+    const ls = await runCli(["ls", "--json"], env);
+    expect(ls.code).toBe(0);
+    const models = localModelsResponseSchema.shape.models.parse(JSON.parse(ls.stdout));
+    expect(models.find((m) => m.id === "quantdeck-demo")?.synthetic).toBe(true);
+
+    const plan = await runCli(["--json", "plan", "deepseek-v3-0324:UD-Q2_K_XL"], env);
+    expect(plan.code).toBe(0);
+    // This 2-core box without a GPU cannot hold 231 GB: the verdict says so.
+    expect(fitPlanSchema.parse(JSON.parse(plan.stdout)).verdict).not.toBe("fitsInVram");
+  });
+
+  it("prints readable tables for people", async () => {
+    const ls = await runCli(["ls"], env);
+    expect(ls.stdout).toMatch(/^ID\s+SIZE\s+QUANT/m);
+    expect(ls.stdout).toMatch(/quantdeck-demo\s+1\.\d MB\s+Q8_0/);
+    const hw = await runCli(["hw"], env);
+    expect(hw.stdout).toMatch(/^CPU\s+.*physical/m);
+    expect(hw.stdout).toMatch(/^GPU\s+none found/m);
+  });
+
+  it("shows the agent's recent log lines", async () => {
+    const logs = await runCli(["logs", "-n", "50", "--json"], env);
+    expect(logs.code).toBe(0);
+    const lines = logs.stdout
+      .trim()
+      .split("\n")
+      .map((line) => logLineSchema.parse(JSON.parse(line)));
+    expect(lines.some((l) => l.text.includes("agent listening"))).toBe(true);
+  });
+});
+
+describe("running a model", () => {
+  it("loads the model when needed and streams the answer, with speed at the end", async () => {
+    const run = await runCli(
+      ["run", "quantdeck-demo", "Write a poem", "-n", "12", "--seed", "7"],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split(/\s+/).length).toBeGreaterThan(3);
+    expect(run.stderr).toMatch(/12 tokens, [\d.]+ tok\/s/);
+    expect((await runtimeOf()).model?.id).toBe("quantdeck-demo");
+
+    // Same seed, same answer: and --json gives the text and the stats.
+    const json = await runCli(
+      ["run", "quantdeck-demo", "Write a poem", "-n", "12", "--seed", "7", "--json"],
+      env,
+    );
+    const result = generationResultSchema
+      .omit({ generationId: true })
+      .parse(JSON.parse(json.stdout));
+    expect(result.text.trim()).toBe(run.stdout.trim());
+    expect(result.stats.generatedTokens).toBe(12);
+  });
+
+  it("Ctrl-C cancels the generation in the agent and exits 130", async () => {
+    const run = spawnCli(
+      ["run", "quantdeck-demo", "--raw", "Tell me everything", "-n", "4000"],
+      env,
+    );
+    await waitForOutput(run.stdout, (text) => text.trim().split(/\s+/).length > 5);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expect(run.stderr()).toContain("cancelled");
+    // The agent stopped generating: nothing runs, nothing waits.
+    const { queue } = await runtimeOf();
+    expect(queue.running + queue.waiting).toBe(0);
+  });
+
+  it("reads the prompt from stdin when it is not a terminal", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "../bin/quantdeck.mjs"), "run", "quantdeck-demo", "-n", "4"],
+      { env: { PATH: process.env.PATH ?? "", ...env } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end("A prompt from a pipe");
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/4 tokens/);
+  });
+
+  it("benchmarks prompt and generation speed", async () => {
+    const bench = await runCli(
+      ["bench", "quantdeck-demo", "--runs", "2", "-n", "8", "--prompt-words", "40", "--json"],
+      env,
+    );
+    expect(bench.code).toBe(0);
+    const summary = JSON.parse(bench.stdout) as {
+      runs: number;
+      promptTokens: number;
+      generationTokensPerSecond: { median: number; min: number; max: number };
+    };
+    expect(summary.runs).toBe(2);
+    expect(summary.promptTokens).toBeGreaterThan(40);
+    expect(summary.generationTokensPerSecond.median).toBeGreaterThan(0);
+    expect(summary.generationTokensPerSecond.min).toBeLessThanOrEqual(
+      summary.generationTokensPerSecond.max,
+    );
+  });
+
+  it("unloads, and ps says so", async () => {
+    expect((await runCli(["unload"], env)).code).toBe(0);
+    const ps = await runCli(["ps"], env);
+    expect(ps.stdout).toMatch(/idle, no model loaded/);
+  });
+});
+
+describe("errors", () => {
+  it("a missing agent is exit code 3 with what to do", async () => {
+    const result = await runCli(["status"], { QUANTDECK_URL: "http://127.0.0.1:9" });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/No agent answers at http:\/\/127\.0\.0\.1:9/);
+    expect(result.stderr).toMatch(/QUANTDECK_URL/);
+  });
+
+  it("a usage mistake is exit code 2", async () => {
+    const result = await runCli(["load"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Which model\?/);
+    expect((await runCli(["load", "quantdeck-demo", "--cache-type-k", "q5"], env)).code).toBe(2);
+    expect((await runCli(["frobnicate"], env)).code).toBe(2);
+  });
+
+  it("the agent's refusals come through as title and hint, with code in --json", async () => {
+    const escape = await runCli(["rm", "../../etc/passwd", "--json"], env);
+    expect(escape.code).toBe(1);
+    const error = z
+      .object({ error: z.object({ code: z.string(), title: z.string() }) })
+      .parse(JSON.parse(escape.stderr));
+    expect(error.error.code).toBe("unknownModel");
+
+    const demo = await runCli(["rm", "quantdeck-demo"], env);
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toMatch(/not in the models folder/);
+    expect(demo.stderr).toMatch(/deletes only models in its own models folder/);
+  });
+});
+
+describe("an agent with a token", () => {
+  let secured: RunningAgent;
+  const token = "cli-test-token-0123456789abcdef";
+  beforeAll(async () => {
+    secured = await startAgent({
+      env: {
+        QUANTDECK_GPU: "off",
+        QUANTDECK_NO_DEMO_MODEL: "1",
+        QUANTDECK_DATA_DIR: join(work, "secured"),
+        QUANTDECK_TOKEN: token,
+      },
+    });
+  });
+  afterAll(() => secured.stop());
+
+  it("refuses a missing or wrong token with exit code 4 and says how to give one", async () => {
+    const attempts: Record<string, string>[] = [{}, { QUANTDECK_TOKEN: "wrong-token-wrong-token" }];
+    for (const extra of attempts) {
+      const result = await runCli(["status"], { QUANTDECK_URL: secured.url, ...extra });
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(/Error: /);
+      expect(result.stderr).toMatch(/QUANTDECK_TOKEN/);
+    }
+    const json = await runCli(["ls", "--json"], { QUANTDECK_URL: secured.url });
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
+  it("accepts the right token, from the environment or a file as the service writes it", async () => {
+    const byEnv = await runCli(["status", "--json"], {
+      QUANTDECK_URL: secured.url,
+      QUANTDECK_TOKEN: token,
+    });
+    expect(byEnv.code).toBe(0);
+    const { writeFileSync } = await import("node:fs");
+    const file = join(work, "agent.env");
+    writeFileSync(file, `QUANTDECK_TOKEN=${token}\n`, { mode: 0o600 });
+    const byFile = await runCli(["ls"], { QUANTDECK_URL: secured.url, QUANTDECK_TOKEN_FILE: file });
+    expect(byFile.code).toBe(0);
+    expect(byFile.stdout).toMatch(/No models yet/);
+  });
+});
