@@ -1,6 +1,6 @@
 // Bundles the agent into dist/. Workspace packages (TypeScript source) are inlined;
 // npm dependencies stay external and load from node_modules at run time.
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
@@ -20,3 +20,6 @@ await build({
   external,
   logLevel: "warning",
 });
+
+// The script that runs inside the sandbox, found next to the bundle at run time.
+copyFileSync("src/compare/sandbox/insideSandbox.sh", "dist/insideSandbox.sh");

@@ -4,12 +4,17 @@ import { join } from "node:path";
 import {
   PROTOCOL_VERSION,
   type AgentStatus,
+  type CompareRun,
   type DownloadJob,
   type ModelSummary,
   type MonitorSample,
+  type SandboxStatus,
 } from "@quantdeck/shared";
 import packageJson from "../package.json" with { type: "json" };
 import { createHttpApp } from "./api/createHttpApp.js";
+import { CompareRunner } from "./compare/CompareRunner.js";
+import { CompareStore } from "./compare/CompareStore.js";
+import { detectSandbox } from "./compare/sandbox/detectSandbox.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
 import { DownloadManager } from "./downloads/DownloadManager.js";
@@ -129,6 +134,21 @@ async function main() {
     (job) => publishDownload(job),
   );
 
+  // Detecting the sandbox runs a few programs: once, again only when asked.
+  let sandboxStatus: Promise<SandboxStatus> | null = null;
+  const sandbox = (refresh = false) => {
+    if (refresh || !sandboxStatus) sandboxStatus = detectSandbox();
+    return sandboxStatus;
+  };
+  let publishCompare: (run: CompareRun) => void = () => undefined;
+  const compare = new CompareRunner(
+    new CompareStore(db),
+    runtime,
+    config.dataDir,
+    () => sandbox(),
+    (run) => publishCompare(run),
+  );
+
   const getStatus = (): AgentStatus => ({
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
@@ -168,6 +188,8 @@ async function main() {
   sampler.start();
   publishDownload = (job) => hub.publish("downloads", job);
   downloads.restore();
+  publishCompare = (run) => hub.publish("compare", run);
+  compare.restore();
   supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
 
   const app = createHttpApp({
@@ -187,6 +209,7 @@ async function main() {
       hubEndpoint: config.hubEndpoint,
       environmentHubToken: config.hubToken,
     },
+    compare: { runner: compare, sandbox },
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {

@@ -12,3 +12,4 @@ export * from "./protocol/planner";
 export * from "./protocol/monitor";
 export * from "./protocol/downloads";
 export * from "./protocol/settings";
+export * from "./protocol/compare";

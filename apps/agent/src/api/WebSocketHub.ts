@@ -250,7 +250,8 @@ export class WebSocketHub {
           send(ws, { type: "event", topic, data: job });
         return;
       case "generations":
-        return; // a stream of events, with no current value
+      case "compare":
+        return; // streams of changes; the current values come from GET requests
     }
   }
 

@@ -5,6 +5,7 @@ import {
   type AgentStatus,
   type HardwareInfo,
   type HealthResponse,
+  type SandboxStatus,
 } from "@quantdeck/shared";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -23,6 +24,8 @@ import type { HubClient } from "../downloads/HubClient.js";
 import { plannerRoutes } from "./routes/plannerRoutes.js";
 import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
+import { compareRoutes } from "./routes/compareRoutes.js";
+import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
@@ -40,6 +43,7 @@ export interface HttpAppDeps {
   hub: HubClient;
   downloads: DownloadManager;
   settings: SettingsContext;
+  compare: { runner: CompareRunner; sandbox: (refresh: boolean) => Promise<SandboxStatus> };
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -145,6 +149,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     deps.runtime.queue,
     () => deps.downloads.bytesTotal,
   );
+  compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   openaiRoutes(app, deps.runtime);
 
   app.notFound((c) =>

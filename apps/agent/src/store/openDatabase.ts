@@ -33,6 +33,12 @@ const MIGRATIONS: string[] = [
      FOREIGN KEY (download_id, path) REFERENCES download_files(download_id, path) ON DELETE CASCADE
    );`,
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // A comparison run is one document (prompt, targets, answers with outputs and checks).
+  `CREATE TABLE compare_runs (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );`,
 ];
 
 /**

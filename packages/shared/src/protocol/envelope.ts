@@ -5,6 +5,7 @@ import { downloadJobSchema } from "./downloads";
 import { monitorSampleSchema } from "./monitor";
 import { generationEventSchema, generationRequestSchema, runtimeStatusSchema } from "./runtime";
 import { agentStatusSchema } from "./status";
+import { compareRunSchema } from "./compare";
 
 /** Live streams a client can subscribe to, each with the schema of its data. */
 export const topicSchemas = {
@@ -17,6 +18,8 @@ export const topicSchemas = {
   monitor: monitorSampleSchema,
   /** A download's progress, at most 4 times a second (the list: GET /api/downloads). */
   downloads: downloadJobSchema,
+  /** A comparison run as it progresses (the list: GET /api/compare/runs). */
+  compare: compareRunSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -114,6 +117,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
   }),
   z.object({ type: z.literal("event"), topic: z.literal("monitor"), data: monitorSampleSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("downloads"), data: downloadJobSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("compare"), data: compareRunSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

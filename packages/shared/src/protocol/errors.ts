@@ -38,6 +38,9 @@ export const errorCodes = [
   "promptTooLong",
   "generationFailed",
   "cancelled",
+  "unknownPrompt",
+  "unknownCompareRun",
+  "sandboxUnavailable",
   "internal",
 ] as const;
 

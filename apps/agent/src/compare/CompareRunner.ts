@@ -1,0 +1,323 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  seedPrompts,
+  type CompareAnswer,
+  type ComparePromptKind,
+  type CompareRun,
+  type CompareTarget,
+  type SandboxStatus,
+  type StartCompareRequest,
+} from "@quantdeck/shared";
+import type { Runtime } from "../runtime/Runtime.js";
+import { toRuntimeError } from "../runtime/runtimeErrors.js";
+import { log } from "../util/log.js";
+import type { CompareStore } from "./CompareStore.js";
+import { extractPythonCode } from "./extractCode.js";
+import { runChecks } from "./requirementChecks.js";
+import { runSandboxed } from "./sandbox/runSandboxed.js";
+import { SANDBOX_PYTHON } from "./sandbox/detectSandbox.js";
+import { checkPythonSyntax } from "./syntaxCheck.js";
+
+export class CompareError extends Error {
+  constructor(
+    readonly apiError: {
+      code: "unknownPrompt" | "unknownCompareRun" | "unknownModel";
+      title: string;
+      hint?: string;
+    },
+    readonly status: 400 | 404,
+  ) {
+    super(apiError.title);
+  }
+}
+
+/** Long enough for a whole heptagon or Flappy Bird program, inside the guide's 4096 context. */
+const DEFAULT_MAX_TOKENS = 3500;
+/** Partial answers are published this often while generating. */
+const TEXT_PUBLISH_MS = 500;
+
+/**
+ * Runs comparisons one at a time: for each target, load the model with its settings,
+ * generate the answer with a fixed seed, check the code, run it in the sandbox and record
+ * it. Every step is saved to SQLite and published, so a closed browser loses nothing and
+ * an agent restart resumes the unfinished answers.
+ */
+export class CompareRunner {
+  private current: { id: string; cancelled: boolean; generationId: string | null } | null = null;
+  private pumping = false;
+
+  constructor(
+    private readonly store: CompareStore,
+    private readonly runtime: Runtime,
+    private readonly dataDir: string,
+    private readonly sandbox: () => Promise<SandboxStatus>,
+    private readonly publish: (run: CompareRun) => void,
+  ) {}
+
+  /** After a restart: runs that were under way go back in the queue, from the unfinished answer. */
+  restore(): void {
+    for (const run of this.store.list()) {
+      if (run.state !== "running" && run.state !== "queued") continue;
+      run.state = "queued";
+      for (const answer of run.answers)
+        if (answer.state !== "done" && answer.state !== "failed") resetAnswer(answer);
+      this.store.save(run);
+    }
+    void this.pump();
+  }
+
+  async start(request: StartCompareRequest): Promise<CompareRun> {
+    const prompt = resolvePrompt(request);
+    for (const target of request.targets) await this.runtime.findModel(target.model);
+    const run: CompareRun = {
+      id: randomUUID(),
+      createdAt: Date.now(),
+      prompt,
+      sampling: { seed: 3407, maxTokens: DEFAULT_MAX_TOKENS, ...request.sampling },
+      recordSeconds: request.recordSeconds,
+      state: "queued",
+      answers: request.targets.map((target, index) => ({
+        index,
+        target,
+        label: target.label ?? defaultLabel(target),
+        ...emptyAnswer(),
+      })),
+      sandbox: await this.sandbox(),
+    };
+    this.save(run);
+    log.info("comparison queued", {
+      id: run.id,
+      prompt: prompt.title,
+      targets: run.answers.length,
+    });
+    void this.pump();
+    return run;
+  }
+
+  list(): CompareRun[] {
+    return this.store.list();
+  }
+
+  get(id: string): CompareRun {
+    const run = this.store.get(id);
+    if (!run)
+      throw new CompareError(
+        { code: "unknownCompareRun", title: `No comparison ${id.slice(0, 100)}` },
+        404,
+      );
+    return run;
+  }
+
+  recordingPath(id: string, index: number): string | null {
+    const run = this.get(id);
+    const answer = run.answers[index];
+    if (!answer?.execution?.hasRecording) return null;
+    const path = join(this.runDir(run.id), `${index}.webm`);
+    return existsSync(path) ? path : null;
+  }
+
+  cancel(id: string): CompareRun {
+    const run = this.get(id);
+    if (run.state === "queued" || run.state === "running") {
+      if (this.current?.id === id) {
+        this.current.cancelled = true;
+        if (this.current.generationId) this.runtime.queue.cancel(this.current.generationId);
+      }
+      run.state = "cancelled";
+      for (const answer of run.answers)
+        if (answer.state !== "done" && answer.state !== "failed") answer.state = "cancelled";
+      this.save(run);
+    }
+    return run;
+  }
+
+  delete(id: string): void {
+    this.cancel(id);
+    this.store.delete(id);
+    rmSync(this.runDir(id), { recursive: true, force: true });
+  }
+
+  private runDir(id: string) {
+    return join(this.dataDir, "compare", id);
+  }
+
+  private save(run: CompareRun) {
+    this.store.save(run);
+    this.publish(run);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const next = this.store
+          .list()
+          .filter((r) => r.state === "queued")
+          .sort((a, b) => a.createdAt - b.createdAt)[0];
+        if (!next) return;
+        await this.execute(next);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async execute(run: CompareRun): Promise<void> {
+    this.current = { id: run.id, cancelled: false, generationId: null };
+    run.state = "running";
+    this.save(run);
+    for (const answer of run.answers) {
+      if (answer.state === "done" || answer.state === "failed") continue;
+      if (this.current.cancelled) break;
+      try {
+        await this.answer(run, answer);
+      } catch (error) {
+        if (this.current.cancelled) break;
+        answer.state = "failed";
+        answer.error = toRuntimeError(error).apiError;
+        this.save(run);
+      }
+    }
+    // Cancelling saved the run already; the latest state in the store wins.
+    const stored = this.store.get(run.id);
+    if (stored && stored.state === "running") {
+      run.state = run.answers.every((a) => a.state === "failed") ? "failed" : "done";
+      this.save(run);
+      log.info("comparison finished", { id: run.id, state: run.state });
+    }
+    this.current = null;
+  }
+
+  private async answer(run: CompareRun, answer: CompareAnswer): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    answer.state = "loading";
+    this.save(run);
+    const loaded = this.runtime.supervisor.status();
+    // Each answer gets the model with its own settings; an identical load is skipped.
+    if (
+      loaded.state !== "ready" ||
+      loaded.model?.id !== answer.target.model ||
+      JSON.stringify(this.lastLoad) !== JSON.stringify(answer.target)
+    ) {
+      await this.runtime.load(answer.target.model, answer.target.options);
+      this.lastLoad = answer.target;
+    }
+    if (current.cancelled) return;
+
+    answer.state = "generating";
+    this.save(run);
+    const generation = await this.runtime.startGeneration(
+      {
+        mode: "chat",
+        messages: [{ role: "user", content: run.prompt.text }],
+        sampling: run.sampling,
+      },
+      answer.target.model,
+    );
+    current.generationId = generation.id;
+    let lastPublished = 0;
+    const stopFollowing = this.runtime.onGenerationText(generation.id, (text) => {
+      answer.text += text;
+      if (Date.now() - lastPublished >= TEXT_PUBLISH_MS) {
+        lastPublished = Date.now();
+        this.publish(run);
+      }
+    });
+    try {
+      const result = await generation.result;
+      answer.text = result.text;
+      answer.stats = result.stats;
+    } finally {
+      stopFollowing();
+      current.generationId = null;
+    }
+    if (current.cancelled) return;
+
+    answer.state = "checking";
+    answer.code = extractPythonCode(answer.text);
+    answer.checks = runChecks(run.prompt.kind, answer.code);
+    answer.syntax = answer.code ? await checkPythonSyntax(answer.code, SANDBOX_PYTHON) : null;
+    this.save(run);
+
+    if (!answer.code) answer.notRunReason = "The answer has no Python code block.";
+    else if (answer.syntax && !answer.syntax.ok)
+      answer.notRunReason = `The code does not parse (line ${answer.syntax.line ?? "?"}: ${answer.syntax.message ?? "syntax error"}).`;
+    else if (!run.sandbox.available)
+      answer.notRunReason =
+        `The sandbox is not installed here (missing: ${run.sandbox.missing.join(", ")}), so the program was not run. ${run.sandbox.hint ?? ""}`.trim();
+    else {
+      answer.state = "running";
+      this.save(run);
+      mkdirSync(this.runDir(run.id), { recursive: true });
+      const { recordingPath: _kept, ...execution } = await runSandboxed({
+        code: answer.code,
+        recordingDestination: join(this.runDir(run.id), `${answer.index}.webm`),
+        recordSeconds: run.recordSeconds,
+        pressSpace: run.prompt.kind === "flappyBird",
+      });
+      answer.execution = execution;
+    }
+    answer.state = "done";
+    this.save(run);
+  }
+
+  private lastLoad: CompareTarget | null = null;
+}
+
+function resolvePrompt(request: StartCompareRequest): CompareRun["prompt"] {
+  if (request.customPrompt) {
+    return { id: null, language: request.language, ...request.customPrompt };
+  }
+  const seed = seedPrompts.prompts.find((p) => p.id === request.promptId);
+  if (!seed)
+    throw new CompareError(
+      {
+        code: "unknownPrompt",
+        title: `No prompt ${String(request.promptId).slice(0, 100)}`,
+        hint: `Use one of: ${seedPrompts.prompts.map((p) => p.id).join(", ")}, or a custom prompt.`,
+      },
+      400,
+    );
+  const kind: ComparePromptKind =
+    seed.id === "heptagon"
+      ? "heptagon"
+      : seed.id.startsWith("flappy-bird")
+        ? "flappyBird"
+        : "custom";
+  return {
+    id: seed.id,
+    title: seed.title,
+    text: seed.text[request.language],
+    language: request.language,
+    kind,
+  };
+}
+
+function defaultLabel(target: CompareTarget): string {
+  const settings = Object.entries(target.options)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(", ");
+  return settings ? `${target.model} (${settings})` : target.model;
+}
+
+function emptyAnswer(): Omit<CompareAnswer, "index" | "target" | "label"> {
+  return {
+    state: "pending",
+    text: "",
+    stats: null,
+    error: null,
+    code: null,
+    syntax: null,
+    checks: [],
+    execution: null,
+    notRunReason: null,
+  };
+}
+
+function resetAnswer(answer: CompareAnswer) {
+  Object.assign(answer, emptyAnswer());
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Runs inside the bubblewrap sandbox (no network, its own PID namespace, only /work
+# writable): a virtual display, the program under resource limits, a recording of its
+# window, and a few frames decoded for the agent to check. The agent reads /work/result.
+#   $1 seconds to record   $2 frames per second   $3 "space" to press SPACE while recording
+#   $4 address-space limit (bytes)   $5 process limit   $6 CPU seconds   $7 file size limit (bytes)
+SECONDS_TO_RECORD=$1 FPS=$2 KEYS=$3
+export DISPLAY=:99 HOME=/work/home SDL_AUDIODRIVER=dummy
+mkdir -p "$HOME"
+cd /work || exit 90
+
+mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
+Xvfb :99 -screen 0 1024x768x24 -nolisten tcp >/work/xvfb.log 2>&1 &
+i=0
+until [ -e /tmp/.X11-unix/X99 ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && { echo "display 0 0" >/work/result; exit 91; }
+  sleep 0.05
+done
+
+# The program: its own session, limits on memory, processes, CPU time and file size.
+prlimit --as="$4" --nproc="$5" --cpu="$6" --fsize="$7" --core=0 -- \
+  python3 -u program/main.py >/work/stdout.txt 2>/work/stderr.txt </dev/null &
+PROGRAM=$!
+
+# Wait (up to 5 s) for the program's window, or for the program to end. Its window is the
+# first visible one smaller than the screen (the screen-sized ones are the root's).
+TARGET="" X=0 Y=0 WIDTH=1024 HEIGHT=768
+DEADLINE=$(($(date +%s) + 5))
+while [ "$(date +%s)" -lt $DEADLINE ] && [ -z "$TARGET" ] && kill -0 $PROGRAM 2>/dev/null; do
+  for id in $(xdotool search --onlyvisible --name '' 2>/dev/null; xdotool search --onlyvisible --class '' 2>/dev/null); do
+    eval "$(xdotool getwindowgeometry --shell "$id" 2>/dev/null)"
+    if [ "${WIDTH:-0}" -ge 16 ] && [ "${HEIGHT:-0}" -ge 16 ] &&
+      { [ "$WIDTH" -lt 1024 ] || [ "$HEIGHT" -lt 768 ]; }; then
+      TARGET=$id
+      break
+    fi
+  done
+  [ -z "$TARGET" ] && sleep 0.1
+done
+
+GRAB="-video_size 1024x768 -i :99"
+if [ -n "$TARGET" ]; then
+  sleep 0.5 # let it draw its first frames
+  eval "$(xdotool getwindowgeometry --shell "$TARGET" 2>/dev/null)"
+  # Even sizes, clipped to the screen (x11grab refuses areas outside it).
+  [ "$X" -lt 0 ] && X=0
+  [ "$Y" -lt 0 ] && Y=0
+  [ $((X + WIDTH)) -gt 1024 ] && WIDTH=$((1024 - X))
+  [ $((Y + HEIGHT)) -gt 768 ] && HEIGHT=$((768 - Y))
+  WIDTH=$((WIDTH / 2 * 2)) HEIGHT=$((HEIGHT / 2 * 2))
+  GRAB="-video_size ${WIDTH}x${HEIGHT} -i :99+${X},${Y}"
+  xdotool mousemove --window "$TARGET" 10 10 windowfocus "$TARGET" 2>/dev/null
+fi
+
+if kill -0 $PROGRAM 2>/dev/null || [ -n "$TARGET" ]; then
+  # shellcheck disable=SC2086
+  ffmpeg -nostdin -loglevel error -f x11grab -draw_mouse 0 -framerate "$FPS" $GRAB \
+    -t "$SECONDS_TO_RECORD" -c:v libvpx -deadline realtime -cpu-used 8 -b:v 1M \
+    -pix_fmt yuv420p -y /work/recording.webm 2>/work/ffmpeg.log &
+  RECORDER=$!
+  if [ "$KEYS" = "space" ]; then
+    # Flappy Bird: flap now and then, so the bird flies and pipes go by.
+    while kill -0 $RECORDER 2>/dev/null; do
+      xdotool key space 2>/dev/null
+      sleep 0.35
+    done
+  fi
+  wait $RECORDER
+fi
+
+# The outcome: still running (it ran for the whole recording), or how it ended.
+if kill -0 $PROGRAM 2>/dev/null; then
+  STATUS=running
+  kill -TERM $PROGRAM 2>/dev/null; sleep 0.3; kill -KILL $PROGRAM 2>/dev/null
+  wait $PROGRAM 2>/dev/null
+else
+  wait $PROGRAM; STATUS="exited $?"
+fi
+
+# Frames for the agent to check: 64×48 grey, 2 per second. Decoded here, inside the
+# sandbox, because the program could have replaced the recording with a crafted file.
+if [ -s /work/recording.webm ]; then
+  ffmpeg -nostdin -loglevel error -i /work/recording.webm -vf fps=2,scale=64:48,format=gray \
+    -f rawvideo -y /work/frames.gray 2>>/work/ffmpeg.log
+fi
+echo "$STATUS window=${TARGET:+yes}" >/work/result

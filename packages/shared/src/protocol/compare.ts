@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { apiErrorSchema } from "./errors";
+import { generationStatsSchema, loadOptionsSchema, samplingSchema } from "./runtime";
+
+/** What a comparison's prompt asks for; decides the checks and whether SPACE is pressed. */
+export const comparePromptKindSchema = z.enum(["heptagon", "flappyBird", "custom"]);
+export type ComparePromptKind = z.infer<typeof comparePromptKindSchema>;
+
+/** One column of a comparison: a model and its load settings, e.g. KV q8_0 versus q4_0. */
+export const compareTargetSchema = z.object({
+  model: z.string().min(1).max(1024),
+  /** Shown above the column; defaults to the model and the settings that differ. */
+  label: z.string().max(100).optional(),
+  options: loadOptionsSchema.default({}),
+});
+export type CompareTarget = z.infer<typeof compareTargetSchema>;
+
+export const startCompareRequestSchema = z
+  .object({
+    /** A prompt from the guide (seed data): "heptagon", "flappy-bird", … */
+    promptId: z.string().max(100).optional(),
+    /** Or the user's own prompt. */
+    customPrompt: z
+      .object({
+        title: z.string().min(1).max(200),
+        text: z.string().min(1).max(100_000),
+        kind: comparePromptKindSchema.default("custom"),
+      })
+      .optional(),
+    language: z.enum(["en", "ja"]).default("en"),
+    targets: z.array(compareTargetSchema).min(1).max(8),
+    /** Fixed seed by default (the guide's 3407), so a run can be repeated. */
+    sampling: samplingSchema.default({}),
+    /** Seconds of each program's window to record. */
+    recordSeconds: z.number().int().min(2).max(60).default(8),
+  })
+  .refine((r) => (r.promptId === undefined) !== (r.customPrompt === undefined), {
+    message: "give either promptId or customPrompt",
+  });
+export type StartCompareRequest = z.infer<typeof startCompareRequestSchema>;
+
+/** A static heuristic on the code, with the line that decided it. */
+export const compareCheckSchema = z.object({
+  id: z.string(),
+  /** English; the dashboard shows its own translation by id. */
+  label: z.string(),
+  passed: z.boolean(),
+  evidence: z.object({ line: z.number().int(), text: z.string() }).nullable(),
+  /** Why it passed or failed when a line does not say it (e.g. "17 of 20 colours"). */
+  detail: z.string().optional(),
+});
+export type CompareCheck = z.infer<typeof compareCheckSchema>;
+
+export const executionOutcomeSchema = z.enum([
+  /** Still running when the recording ended: what a game or an animation should do. */
+  "ran",
+  /** Ended by itself with exit code 0. */
+  "exited",
+  /** Ended with an error (a traceback, a limit hit, a signal). */
+  "crashed",
+  /** Did not finish within the sandbox's wall-clock limit and was killed. */
+  "timedOut",
+]);
+export type ExecutionOutcome = z.infer<typeof executionOutcomeSchema>;
+
+export const compareExecutionSchema = z.object({
+  outcome: executionOutcomeSchema,
+  exitCode: z.number().int().nullable(),
+  /** Whether a window appeared. */
+  window: z.boolean(),
+  stdout: z.string(),
+  stderr: z.string(),
+  /** The last Python traceback in stderr, if any. */
+  traceback: z.string().nullable(),
+  /** Frames of the recording looked at by the agent: shown something, and moving. */
+  frames: z.object({
+    count: z.number().int(),
+    nonBlank: z.number().int(),
+    changing: z.number().int(),
+  }),
+  hasRecording: z.boolean(),
+  seconds: z.number(),
+});
+export type CompareExecution = z.infer<typeof compareExecutionSchema>;
+
+export const compareAnswerStateSchema = z.enum([
+  "pending",
+  "loading",
+  "generating",
+  "checking",
+  "running",
+  "done",
+  "failed",
+  "cancelled",
+]);
+
+export const compareAnswerSchema = z.object({
+  index: z.number().int(),
+  target: compareTargetSchema,
+  label: z.string(),
+  state: compareAnswerStateSchema,
+  text: z.string(),
+  stats: generationStatsSchema.nullable(),
+  error: apiErrorSchema.nullable(),
+  /** The answer's final Python code block, or null if it has none. */
+  code: z.string().nullable(),
+  syntax: z
+    .object({ ok: z.boolean(), line: z.number().int().nullable(), message: z.string().nullable() })
+    .nullable(),
+  checks: z.array(compareCheckSchema),
+  /** Null when the program was not run: no code, a syntax error, or no sandbox. */
+  execution: compareExecutionSchema.nullable(),
+  /** Why the program was not run, when it was not. */
+  notRunReason: z.string().nullable(),
+});
+export type CompareAnswer = z.infer<typeof compareAnswerSchema>;
+
+export const sandboxStatusSchema = z.object({
+  available: z.boolean(),
+  /** Programs that were looked for and not found (or do not work here). */
+  missing: z.array(z.string()),
+  /** What to install, as one command line. */
+  hint: z.string().nullable(),
+});
+export type SandboxStatus = z.infer<typeof sandboxStatusSchema>;
+
+export const compareRunSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  prompt: z.object({
+    id: z.string().nullable(),
+    title: z.string(),
+    text: z.string(),
+    language: z.enum(["en", "ja"]),
+    kind: comparePromptKindSchema,
+  }),
+  sampling: samplingSchema,
+  recordSeconds: z.number().int(),
+  state: z.enum(["queued", "running", "done", "cancelled", "failed"]),
+  answers: z.array(compareAnswerSchema),
+  sandbox: sandboxStatusSchema,
+});
+export type CompareRun = z.infer<typeof compareRunSchema>;
+
+export const compareRunsResponseSchema = z.object({ runs: z.array(compareRunSchema) });
