@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -76,10 +76,7 @@ describe("comparison runs", () => {
     socket.close();
 
     expect(run.state).toBe("done");
-    expect(run.answers.map((a) => a.label)).toEqual([
-      "quantdeck-demo (kvCacheKeyType=f16, kvCacheValueType=f16)",
-      "KV q8_0",
-    ]);
+    expect(run.answers.map((a) => a.label)).toEqual(["quantdeck-demo · KV f16", "KV q8_0"]);
     for (const answer of run.answers) {
       expect(answer.state).toBe("done");
       expect(answer.stats?.generatedTokens).toBeGreaterThan(0);
@@ -156,6 +153,44 @@ describe("comparison runs", () => {
         { timeout: 10_000 },
       )
       .toBe(0);
+  });
+
+  it("runs a pasted answer's program in the sandbox, records it and serves the recording", async () => {
+    const program = readFileSync(
+      join(import.meta.dirname, "fixtures/programs/heptagon.py"),
+      "utf8",
+    );
+    const socket = await openSocket();
+    const response = await post("/api/compare/runs", {
+      promptId: "heptagon",
+      targets: [
+        { pastedAnswer: "Here it is:\n```python\n" + program + "```\n", label: "Reference" },
+      ],
+      recordSeconds: 3,
+    });
+    const { id } = compareRunSchema.parse(await response.json());
+    const done = await finished(socket, id);
+    socket.close();
+    const [answer] = done.answers;
+    expect(answer?.stats).toBeNull(); // nothing was generated
+    expect(answer?.syntax).toEqual({ ok: true, line: null, message: null });
+    expect(answer?.checks.every((c) => c.passed)).toBe(true);
+    expect(answer?.execution).toMatchObject({ outcome: "ran", window: true, hasRecording: true });
+    expect(answer?.execution?.frames.changing).toBeGreaterThan(0);
+
+    const url = `${agent.url}/api/compare/runs/${id}/answers/0/recording`;
+    const whole = await fetch(url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get("content-type")).toBe("video/webm");
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML: WebM
+    const part = await fetch(url, { headers: { Range: "bytes=10-19" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-19/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(10, 20));
+
+    const html = await (await fetch(`${agent.url}/api/compare/runs/${id}/export`)).text();
+    expect(html).toContain(`src="data:video/webm;base64,${bytes.toString("base64").slice(0, 100)}`);
   });
 
   it("refuses bad requests with what to fix", async () => {

@@ -3,6 +3,7 @@ import { AgentClient } from "./AgentClient.js";
 import { CliError, ExitCode } from "./cliError.js";
 import type { Command } from "./command.js";
 import { benchCommand } from "./commands/bench.js";
+import { compareCommand } from "./commands/compare.js";
 import { loadCommand, processesCommand, unloadCommand } from "./commands/engine.js";
 import { hardwareCommand } from "./commands/hardware.js";
 import { logsCommand } from "./commands/logs.js";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   ps: processesCommand,
   run: runCommand,
   bench: benchCommand,
+  compare: compareCommand,
   logs: logsCommand,
   service: serviceCommand,
 };

@@ -9,6 +9,8 @@ export interface CliSettings {
   token: string | undefined;
   /** Machine-readable output. */
   json: boolean;
+  /** Where the dashboard is, for links: QUANTDECK_DASHBOARD_URL, default http://localhost:3000. */
+  dashboardUrl: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export function readSettings(
     url,
     token: flags.token ?? env.QUANTDECK_TOKEN ?? tokenFromFile(env),
     json: !!flags.json,
+    dashboardUrl: env.QUANTDECK_DASHBOARD_URL ?? "http://localhost:3000",
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
 import {
   agentStatusSchema,
+  compareRunSchema,
   fitPlanSchema,
   generationResultSchema,
   localModelsResponseSchema,
@@ -148,6 +149,36 @@ describe("running a model", () => {
     expect((await runCli(["unload"], env)).code).toBe(0);
     const ps = await runCli(["ps"], env);
     expect(ps.stdout).toMatch(/idle, no model loaded/);
+  });
+});
+
+describe("comparisons", () => {
+  it("compare runs the heptagon prompt on two KV types and prints where to view it", async () => {
+    const result = await runCli(
+      ["compare", "quantdeck-demo@q8_0", "quantdeck-demo@q4_0", "-n", "16", "--json"],
+      { ...env, QUANTDECK_DASHBOARD_URL: "http://gpubox:3000" },
+    );
+    expect(result.code).toBe(0);
+    const run = compareRunSchema.parse(JSON.parse(result.stdout));
+    expect(run.state).toBe("done");
+    expect(run.answers.map((a) => a.label)).toEqual([
+      "quantdeck-demo · KV q8_0",
+      "quantdeck-demo · KV q4_0",
+    ]);
+    expect(run.answers.map((a) => a.target.options.kvCacheValueType)).toEqual(["q8_0", "q4_0"]);
+
+    const human = await runCli(
+      ["compare", "quantdeck-demo", "-n", "8", "--prompt", "flappy-bird"],
+      {
+        ...env,
+        QUANTDECK_DASHBOARD_URL: "http://gpubox:3000",
+      },
+    );
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/checks 0\/10; program: The answer has no Python code block\./);
+    expect(human.stdout).toMatch(
+      /View it side by side: http:\/\/gpubox:3000\/compare\/[0-9a-f-]{36}/,
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import type { MessageKey } from "@/lib/i18n/messages";
 const NAV: { href: string; label: MessageKey }[] = [
   { href: "/", label: "nav.overview" },
   { href: "/playground", label: "nav.playground" },
+  { href: "/compare", label: "nav.compare" },
   { href: "/models", label: "nav.models" },
   { href: "/monitor", label: "nav.monitor" },
   { href: "/settings", label: "nav.settings" },
@@ -20,7 +21,12 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const pathname = usePathname();
   return (
-    <div className="mx-auto flex min-h-screen max-w-6xl flex-col px-4 sm:px-6">
+    <div
+      className={`mx-auto flex min-h-screen flex-col px-4 sm:px-6 ${
+        // Side-by-side answers need the whole width (and a projector's).
+        pathname.startsWith("/compare/") ? "max-w-[120rem]" : "max-w-6xl"
+      }`}
+    >
       <header className="flex flex-wrap items-center justify-between gap-4 border-b border-zinc-200 py-4 dark:border-zinc-800">
         <div className="flex items-center gap-6">
           <Link href="/" className="text-lg font-bold tracking-tight">
@@ -32,7 +38,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={href}
                 href={href}
                 data-testid={`nav-${label.split(".")[1]}`}
-                aria-current={pathname === href ? "page" : undefined}
+                aria-current={
+                  pathname === href || (href !== "/" && pathname.startsWith(`${href}/`))
+                    ? "page"
+                    : undefined
+                }
                 className="hover:underline focus-visible:underline aria-[current=page]:font-semibold aria-[current=page]:text-sky-600"
               >
                 {t(label)}

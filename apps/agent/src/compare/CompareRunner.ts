@@ -70,7 +70,8 @@ export class CompareRunner {
 
   async start(request: StartCompareRequest): Promise<CompareRun> {
     const prompt = resolvePrompt(request);
-    for (const target of request.targets) await this.runtime.findModel(target.model);
+    for (const target of request.targets)
+      if (target.model !== undefined) await this.runtime.findModel(target.model);
     const run: CompareRun = {
       id: randomUUID(),
       createdAt: Date.now(),
@@ -194,16 +195,27 @@ export class CompareRunner {
   private async answer(run: CompareRun, answer: CompareAnswer): Promise<void> {
     const current = this.current;
     if (!current) return;
+    if (answer.target.pastedAnswer !== undefined) answer.text = answer.target.pastedAnswer;
+    else await this.generate(run, answer);
+    if (current.cancelled) return;
+    await this.checkAndRun(run, answer);
+  }
+
+  /** Loads the target's model with its settings and generates the answer. */
+  private async generate(run: CompareRun, answer: CompareAnswer): Promise<void> {
+    const current = this.current;
+    const model = answer.target.model;
+    if (!current || model === undefined) return;
     answer.state = "loading";
     this.save(run);
     const loaded = this.runtime.supervisor.status();
     // Each answer gets the model with its own settings; an identical load is skipped.
     if (
       loaded.state !== "ready" ||
-      loaded.model?.id !== answer.target.model ||
+      loaded.model?.id !== model ||
       JSON.stringify(this.lastLoad) !== JSON.stringify(answer.target)
     ) {
-      await this.runtime.load(answer.target.model, answer.target.options);
+      await this.runtime.load(model, answer.target.options);
       this.lastLoad = answer.target;
     }
     if (current.cancelled) return;
@@ -216,7 +228,7 @@ export class CompareRunner {
         messages: [{ role: "user", content: run.prompt.text }],
         sampling: run.sampling,
       },
-      answer.target.model,
+      model,
     );
     current.generationId = generation.id;
     let lastPublished = 0;
@@ -235,8 +247,10 @@ export class CompareRunner {
       stopFollowing();
       current.generationId = null;
     }
-    if (current.cancelled) return;
+  }
 
+  /** Extracts the code, checks it, and runs it in the sandbox when it can. */
+  private async checkAndRun(run: CompareRun, answer: CompareAnswer): Promise<void> {
     answer.state = "checking";
     answer.code = extractPythonCode(answer.text);
     answer.checks = runChecks(run.prompt.kind, answer.code);
@@ -297,11 +311,24 @@ function resolvePrompt(request: StartCompareRequest): CompareRun["prompt"] {
   };
 }
 
+/** "model · KV q8_0 · ngl 2": the model and, briefly, the settings that were set. */
 function defaultLabel(target: CompareTarget): string {
-  const settings = Object.entries(target.options)
-    .map(([key, value]) => `${key}=${String(value)}`)
-    .join(", ");
-  return settings ? `${target.model} (${settings})` : target.model;
+  if (target.model === undefined) return "Pasted answer";
+  const o = target.options;
+  const kv =
+    o.kvCacheKeyType === undefined
+      ? null
+      : o.kvCacheValueType === undefined || o.kvCacheValueType === o.kvCacheKeyType
+        ? `KV ${o.kvCacheKeyType}`
+        : `KV ${o.kvCacheKeyType}/${o.kvCacheValueType}`;
+  const parts = [
+    kv,
+    o.gpuLayers !== undefined && `ngl ${o.gpuLayers}`,
+    o.contextSize !== undefined && `ctx ${o.contextSize}`,
+    o.threads !== undefined && `${o.threads} threads`,
+    o.flashAttention === false && "no FA",
+  ].filter(Boolean);
+  return [target.model.split("/").at(-1), ...parts].join(" · ");
 }
 
 function emptyAnswer(): Omit<CompareAnswer, "index" | "target" | "label"> {

@@ -53,6 +53,14 @@ export function AgentProvider({ children }: { children: ReactNode }) {
               void queryClient.invalidateQueries({ queryKey: agentQueries.models().queryKey });
             return;
           }
+          case "compare": {
+            const run = event.data;
+            queryClient.setQueryData(agentQueries.compareRun(run.id).queryKey, run);
+            queryClient.setQueryData(agentQueries.compareRuns().queryKey, (old) =>
+              old ? { runs: [run, ...old.runs.filter((r) => r.id !== run.id)] } : old,
+            );
+            return;
+          }
           case "generations":
             return; // routed to AgentSocket.onGeneration listeners
         }
@@ -60,7 +68,7 @@ export function AgentProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    socket.subscribe("status", "runtime", "monitor", "downloads");
+    socket.subscribe("status", "runtime", "monitor", "downloads", "compare");
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);

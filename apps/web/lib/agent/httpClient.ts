@@ -18,6 +18,10 @@ import {
   type UpdateSettingsRequest,
   type LoadRequest,
   type LoginRequest,
+  compareRunSchema,
+  compareRunsResponseSchema,
+  sandboxStatusSchema,
+  type StartCompareRequest,
 } from "@quantdeck/shared";
 import type { z } from "zod";
 import { AgentHttpError } from "./AgentHttpError";
@@ -78,6 +82,16 @@ export const agentHttp = {
   load: (body: LoadRequest) =>
     request(loadedModelSchema, "/api/runtime/load", { method: "POST", body: JSON.stringify(body) }),
   unload: () => request(runtimeStatusSchema, "/api/runtime/unload", { method: "POST" }),
+  compareRuns: () => request(compareRunsResponseSchema, "/api/compare/runs"),
+  compareRun: (id: string) =>
+    request(compareRunSchema, `/api/compare/runs/${encodeURIComponent(id)}`),
+  startCompare: (body: Partial<StartCompareRequest> & Pick<StartCompareRequest, "targets">) =>
+    request(compareRunSchema, "/api/compare/runs", { method: "POST", body: JSON.stringify(body) }),
+  cancelCompare: (id: string) =>
+    request(compareRunSchema, `/api/compare/runs/${encodeURIComponent(id)}/cancel`, {
+      method: "POST",
+    }),
+  sandbox: () => request(sandboxStatusSchema, "/api/compare/sandbox"),
   login: (body: LoginRequest) =>
     request(authStateSchema, "/api/auth/login", { method: "POST", body: JSON.stringify(body) }),
 };

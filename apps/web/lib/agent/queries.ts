@@ -23,4 +23,17 @@ export const agentQueries = {
       staleTime: Infinity,
     }),
   downloads: () => queryOptions({ queryKey: ["agent", "downloads"], queryFn: agentHttp.downloads }),
+  compareRuns: () =>
+    queryOptions({ queryKey: ["agent", "compare", "runs"], queryFn: agentHttp.compareRuns }),
+  compareRun: (id: string) =>
+    queryOptions({
+      queryKey: ["agent", "compare", "run", id],
+      queryFn: () => agentHttp.compareRun(id),
+    }),
+  sandbox: () =>
+    queryOptions({
+      queryKey: ["agent", "compare", "sandbox"],
+      queryFn: agentHttp.sandbox,
+      staleTime: Infinity,
+    }),
 };

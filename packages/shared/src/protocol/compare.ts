@@ -6,13 +6,21 @@ import { generationStatsSchema, loadOptionsSchema, samplingSchema } from "./runt
 export const comparePromptKindSchema = z.enum(["heptagon", "flappyBird", "custom"]);
 export type ComparePromptKind = z.infer<typeof comparePromptKindSchema>;
 
-/** One column of a comparison: a model and its load settings, e.g. KV q8_0 versus q4_0. */
-export const compareTargetSchema = z.object({
-  model: z.string().min(1).max(1024),
-  /** Shown above the column; defaults to the model and the settings that differ. */
-  label: z.string().max(100).optional(),
-  options: loadOptionsSchema.default({}),
-});
+/**
+ * One column of a comparison: a model and its load settings (e.g. KV q8_0 versus q4_0), or
+ * an answer pasted from elsewhere (DeepSeek's own chat, a cloud API) to compare against.
+ */
+export const compareTargetSchema = z
+  .object({
+    model: z.string().min(1).max(1024).optional(),
+    pastedAnswer: z.string().min(1).max(200_000).optional(),
+    /** Shown above the column; defaults to the model and the settings that differ. */
+    label: z.string().max(100).optional(),
+    options: loadOptionsSchema.default({}),
+  })
+  .refine((t) => (t.model === undefined) !== (t.pastedAnswer === undefined), {
+    message: "give either model or pastedAnswer",
+  });
 export type CompareTarget = z.infer<typeof compareTargetSchema>;
 
 export const startCompareRequestSchema = z

@@ -1,0 +1,91 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { startDashboard } from "@quantdeck/web/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SCREENSHOTS = join(here, "../screenshots");
+const HEPTAGON = readFileSync(
+  join(here, "../../apps/agent/test/fixtures/programs/heptagon.py"),
+  "utf8",
+);
+
+let agent: RunningAgent;
+let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  agent = await startAgent({ env: { QUANTDECK_GPU: "off" } });
+  dashboard = await startDashboard(agent.url);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.stop();
+  await agent?.stop();
+});
+
+it("runs a full comparison with the demo model and shows it honestly, beside a program that works", async () => {
+  await page.goto(`${dashboard.url}/compare`);
+  // The guide's comparison by default: the same model with its KV cache at q8_0 and q4_0.
+  await expect.poll(() => page.getByTestId("compare-target").count(), { timeout: 20_000 }).toBe(2);
+  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-pasted").fill("The reference:\n```python\n" + HEPTAGON + "```\n");
+  await page.getByTestId("compare-max-tokens").fill("32");
+  await page.getByTestId("compare-record-seconds").fill("3");
+  await page.getByTestId("compare-start").click();
+
+  await page.waitForURL(/\/compare\/[0-9a-f-]{36}$/);
+  const viewer = page.getByTestId("compare-viewer");
+  await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
+  const answers = page.getByTestId("compare-answer");
+  expect(await answers.count()).toBe(3);
+
+  // The demo model writes words, not programs: said plainly, every check failed, nothing run.
+  for (const index of [0, 1]) {
+    const answer = answers.nth(index);
+    expect(await answer.getByTestId("compare-not-run").innerText()).toBe(
+      "No Python code block in the answer: nothing to run.",
+    );
+    expect(await answer.locator('[data-passed="false"]').count()).toBe(10);
+    expect(await answer.getByTestId("compare-recording").count()).toBe(0);
+    expect(await answer.getByTestId("compare-answer-state").innerText()).toMatch(
+      /Done · \d+ tokens · [\d.]+ tok\/s/,
+    );
+  }
+  // The pasted program ran in the sandbox: its recording plays, every check passed.
+  const reference = answers.nth(2);
+  expect(await reference.getByTestId("compare-outcome").getAttribute("data-outcome")).toBe("ran");
+  expect(await reference.locator('[data-passed="true"]').count()).toBe(10);
+  await page.getByTestId("compare-play-all").click();
+  await expect
+    .poll(
+      () =>
+        reference.getByTestId("compare-recording").evaluate((v: HTMLVideoElement) => v.currentTime),
+      {
+        timeout: 10_000,
+      },
+    )
+    .toBeGreaterThan(0.5);
+  await page.screenshot({ path: join(SCREENSHOTS, "compare.png"), fullPage: false });
+
+  // The export is one HTML file with the recording inside.
+  const href = await page.getByTestId("compare-export").getAttribute("href");
+  const exported = await (await fetch(`${dashboard.url}${href}`)).text();
+  expect(exported).toContain("data:video/webm;base64,");
+  expect(exported).toContain("The answer has no Python code block.");
+
+  // The run is listed on the compare page, and reopens.
+  await page.goto(`${dashboard.url}/compare`);
+  await expect.poll(() => page.getByTestId("compare-run-link").count()).toBe(1);
+  await page.getByTestId("compare-run-link").click();
+  await expect.poll(() => page.getByTestId("compare-answer").count(), { timeout: 20_000 }).toBe(3);
+});
