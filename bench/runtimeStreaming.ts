@@ -14,6 +14,7 @@ import { startAgent } from "@quantdeck/agent/testing";
 import { PROTOCOL_VERSION } from "@quantdeck/shared";
 import OpenAI from "openai";
 import { WebSocket } from "ws";
+import { physicalCores } from "./support/physicalCores.js";
 import { ensureBenchModel } from "./support/syntheticBenchModel.js";
 
 const MAX_TOKENS = 128;
@@ -28,19 +29,6 @@ interface Run {
 }
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-function physicalCores(): number {
-  const text = execFileSync("cat", ["/proc/cpuinfo"]).toString();
-  const cores = new Set(
-    text
-      .split(/\n\s*\n/)
-      .map(
-        (b) => `${/physical id\s*:\s*(\d+)/.exec(b)?.[1]}:${/core id\s*:\s*(\d+)/.exec(b)?.[1]}`,
-      ),
-  );
-  cores.delete("undefined:undefined");
-  return Math.max(1, cores.size);
-}
 
 function direct(modelPath: string, threads: number): Run[] {
   const script = fileURLToPath(new URL("./support/directGenerate.ts", import.meta.url));

@@ -69,7 +69,9 @@ it("runs a full comparison with the demo model and shows it honestly, beside a p
   await expect
     .poll(
       () =>
-        reference.getByTestId("compare-recording").evaluate((v: HTMLVideoElement) => v.currentTime),
+        reference
+          .getByTestId("compare-recording")
+          .evaluate((video) => (video as unknown as { currentTime: number }).currentTime),
       {
         timeout: 10_000,
       },

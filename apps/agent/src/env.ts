@@ -43,6 +43,10 @@ export interface AgentConfig {
   };
   /** Hosts a download may be redirected to besides the hub's own (and *.huggingface.co, *.hf.co). */
   downloadHosts: string[];
+  /** Which engine serves generation: "auto" (llama-server once built), or one of them. Defaults to "auto". */
+  engine: "auto" | "node-llama-cpp" | "llama-server";
+  /** Where llama.cpp builds are cached (shared by every data folder). Defaults to ~/.cache/quantdeck/engines. */
+  engineCacheDir: string;
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -79,6 +83,9 @@ const envSchema = z.object({
     .default(32 * 1024 * 1024),
   QUANTDECK_DOWNLOAD_STALL_MS: z.coerce.number().int().min(100).default(20_000),
   QUANTDECK_DOWNLOAD_HOSTS: z.string().optional(),
+  QUANTDECK_ENGINE: z.enum(["auto", "node-llama-cpp", "llama-server"]).default("auto"),
+  QUANTDECK_ENGINE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().min(1).optional(),
 });
 
 const MIN_TOKEN_LENGTH = 16;
@@ -166,6 +173,11 @@ export function loadConfig(
       .split(",")
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    engine: e.QUANTDECK_ENGINE,
+    engineCacheDir: absolute(
+      e.QUANTDECK_ENGINE_DIR ??
+        join(e.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines"),
+    ),
     hubEndpoint: e.HF_ENDPOINT,
     hubToken: e.HF_TOKEN?.trim() || undefined,
     huggingFaceCache: absolute(

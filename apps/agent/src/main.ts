@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   PROTOCOL_VERSION,
   type AgentStatus,
   type CompareRun,
+  type EngineStatus,
   type DownloadJob,
   type ModelSummary,
   type MonitorSample,
@@ -13,6 +15,8 @@ import {
 import packageJson from "../package.json" with { type: "json" };
 import { createHttpApp } from "./api/createHttpApp.js";
 import { CompareRunner } from "./compare/CompareRunner.js";
+import { EngineBuilder } from "./engines/EngineBuilder.js";
+import { EngineManager } from "./engines/EngineManager.js";
 import { CompareStore } from "./compare/CompareStore.js";
 import { detectSandbox } from "./compare/sandbox/detectSandbox.js";
 import { startServer } from "./api/startServer.js";
@@ -37,6 +41,13 @@ import { Runtime } from "./runtime/Runtime.js";
 import { log } from "./util/log.js";
 
 const AGENT_VERSION = packageJson.version;
+/** llama.cpp's source as node-llama-cpp ships it: the same version as the binding. */
+const LLAMA_CPP_SOURCE = join(
+  dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
+  "..",
+  "llama",
+  "gitRelease.bundle",
+);
 const STATUS_INTERVAL_MS = 5_000;
 
 /** Composition root: configuration → modules → servers, and a clean shutdown. */
@@ -72,10 +83,19 @@ async function main() {
     header: await readGgufHeader(demoModelPath(config.dataDir)),
   };
 
-  const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
-  await supervisor.start();
   const db = openDatabase(join(config.dataDir, "quantdeck.db"));
   const settings = new SettingsStore(db);
+  const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
+  let publishEngine: (status: EngineStatus) => void = () => undefined;
+  const engines = new EngineManager(
+    supervisor,
+    new EngineBuilder(config.engineCacheDir, LLAMA_CPP_SOURCE),
+    settings,
+    config.engine,
+    (status) => publishEngine(status),
+  );
+  const { choice, factory } = await engines.initialChoice();
+  await supervisor.switchEngine(factory, choice);
   const registry = new ModelRegistry(
     () =>
       modelRoots(config.modelsDir, config.huggingFaceCache, [
@@ -189,6 +209,7 @@ async function main() {
   publishDownload = (job) => hub.publish("downloads", job);
   downloads.restore();
   publishCompare = (run) => hub.publish("compare", run);
+  publishEngine = (status) => hub.publish("engine", status);
   compare.restore();
   supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
 
@@ -210,6 +231,7 @@ async function main() {
       environmentHubToken: config.hubToken,
     },
     compare: { runner: compare, sandbox },
+    engines,
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {
@@ -222,7 +244,8 @@ async function main() {
     version: AGENT_VERSION,
     protocol: PROTOCOL_VERSION,
     auth: config.token ? "token" : "loopback-only",
-    engine: supervisor.enginePid,
+    engine: choice.kind,
+    enginePid: supervisor.enginePid,
   });
 
   let stopping = false;

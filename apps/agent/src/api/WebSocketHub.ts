@@ -251,6 +251,7 @@ export class WebSocketHub {
         return;
       case "generations":
       case "compare":
+      case "engine":
         return; // streams of changes; the current values come from GET requests
     }
   }

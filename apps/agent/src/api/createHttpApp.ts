@@ -25,6 +25,8 @@ import { plannerRoutes } from "./routes/plannerRoutes.js";
 import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
 import { compareRoutes } from "./routes/compareRoutes.js";
+import { engineRoutes } from "./routes/engineRoutes.js";
+import type { EngineManager } from "../engines/EngineManager.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
@@ -44,6 +46,7 @@ export interface HttpAppDeps {
   downloads: DownloadManager;
   settings: SettingsContext;
   compare: { runner: CompareRunner; sandbox: (refresh: boolean) => Promise<SandboxStatus> };
+  engines: EngineManager;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -150,6 +153,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     () => deps.downloads.bytesTotal,
   );
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
+  engineRoutes(app, deps.engines);
   openaiRoutes(app, deps.runtime);
 
   app.notFound((c) =>

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type {
   ApiError,
+  EngineChoice,
   EngineState,
   LoadedModel,
   ResolvedLoadOptions,
@@ -11,6 +12,18 @@ import type { LocalModel } from "../models/ModelRegistry.js";
 import { log } from "../util/log.js";
 import type { EngineDeviceView, EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
 import { EngineProcess } from "./EngineProcess.js";
+
+/** An engine: the node-llama-cpp process, or llama-server behind the same messages. */
+export interface Engine {
+  readonly ready: Promise<void>;
+  readonly pid: number | undefined;
+  readonly alive: boolean;
+  send(request: EngineRequest): void;
+  kill(signal?: NodeJS.Signals): void;
+  on(name: "event", listener: (event: EngineEvent) => void): unknown;
+  once(name: "exit", listener: (code: number | null, signal: string | null) => void): unknown;
+}
+export type EngineFactory = () => Engine;
 import { engineCrashed, RuntimeError } from "./runtimeErrors.js";
 
 export interface LoadTarget {
@@ -41,7 +54,7 @@ const PROGRESS_INTERVAL_MS = 100;
  * crashed the engine while loading, twice: then it is marked bad and not retried.
  */
 export class EngineSupervisor extends EventEmitter<{ status: [] }> {
-  private engine: EngineProcess | null = null;
+  private engine: Engine | null = null;
   private state: EngineState = "idle";
   private loaded: LoadedModel | null = null;
   private loadedTarget: LoadTarget | null = null;
@@ -59,8 +72,50 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
   private lastProgressAt = 0;
   queueCounts: () => RuntimeStatus["queue"] = () => ({ running: 0, waiting: 0, capacity: 0 });
 
-  constructor(private readonly gpu: GpuMode) {
+  constructor(
+    private readonly gpu: GpuMode,
+    private createEngine: EngineFactory = () => new EngineProcess(),
+    private choice: EngineChoice = { kind: "node-llama-cpp", reason: "" },
+  ) {
     super();
+  }
+
+  get engineKind(): EngineChoice["kind"] {
+    return this.choice.kind;
+  }
+
+  /**
+   * Serves generation with another engine from now on: the current one is stopped (what
+   * runs fails as cancelled by the switch) and the loaded model is loaded again in the new one.
+   */
+  switchEngine(createEngine: EngineFactory, choice: EngineChoice): Promise<void> {
+    return this.exclusive(async () => {
+      const reload = this.loadedTarget;
+      this.createEngine = createEngine;
+      this.choice = choice;
+      const old = this.engine;
+      this.engine = null;
+      for (const pending of this.pending.values())
+        pending.fail(engineCrashed("the engine was switched"));
+      this.pending.clear();
+      this.loaded = null;
+      this.loadedTarget = null;
+      if (old?.alive) {
+        const exited = new Promise<void>((resolve) => old.once("exit", () => resolve()));
+        old.kill("SIGTERM");
+        await exited;
+      }
+      this.engine = this.spawn();
+      await this.engine.ready;
+      this.setState("idle");
+      log.info("engine switched", { engine: choice.kind, reason: choice.reason });
+      // Only llama-server keeps experts in RAM; the other engine loads the model whole.
+      const target =
+        reload && choice.kind !== "llama-server" && reload.options.cpuMoeLayers !== null
+          ? { ...reload, options: { ...reload.options, cpuMoeLayers: null } }
+          : reload;
+      if (target) await this.loadNow(target).catch(() => undefined);
+    });
   }
 
   async start(): Promise<void> {
@@ -80,11 +135,17 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       queue: this.queueCounts(),
       engineRestarts: this.restarts,
       enginePid: this.engine?.alive ? (this.engine.pid ?? null) : null,
+      engine: this.choice,
     };
   }
 
   get loadedModel(): LoadedModel | null {
     return this.loaded;
+  }
+
+  /** The loaded model's file (for llama-bench). */
+  get loadedTargetModel(): LocalModel | null {
+    return this.loadedTarget?.model ?? null;
   }
 
   get enginePid(): number | undefined {
@@ -210,8 +271,8 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     }
   }
 
-  private spawn(): EngineProcess {
-    const engine = new EngineProcess();
+  private spawn(): Engine {
+    const engine = this.createEngine();
     engine.on("event", (event) => {
       if ("id" in event) this.pending.get(event.id)?.onEvent(event);
     });

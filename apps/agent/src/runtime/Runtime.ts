@@ -103,6 +103,16 @@ export class Runtime {
         409,
       );
     }
+    if (options.cpuMoeLayers !== undefined && this.supervisor.engineKind !== "llama-server") {
+      throw new RuntimeError(
+        {
+          code: "invalidLoadOptions",
+          title: "Keeping MoE experts in RAM (--n-cpu-moe) needs the llama-server engine",
+          hint: "Build llama-server in Settings → Engine (a few minutes, offline), or leave cpuMoeLayers out.",
+        },
+        400,
+      );
+    }
     const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
     return this.supervisor.load({ model, ...resolved });
   }

@@ -82,6 +82,7 @@ export function resolveLoadOptions(
       useMlock: options.useMlock ?? false,
       priority: options.priority ?? "normal",
       parallel: options.parallel ?? 1,
+      cpuMoeLayers: options.cpuMoeLayers ?? null,
     },
     warnings,
   };

@@ -1,11 +1,22 @@
 import type { Db } from "./openDatabase.js";
 
+import type { BenchResult, EnginePreference } from "@quantdeck/shared";
+
 export interface StoredSettings {
   extraModelDirs: string[];
   hubToken: string | null;
+  /** Chosen on the dashboard; null follows QUANTDECK_ENGINE (default "auto"). */
+  enginePreference: EnginePreference | null;
+  /** The last llama-bench result per model. */
+  benchmarks: BenchResult[];
 }
 
-const DEFAULTS: StoredSettings = { extraModelDirs: [], hubToken: null };
+const DEFAULTS: StoredSettings = {
+  extraModelDirs: [],
+  hubToken: null,
+  enginePreference: null,
+  benchmarks: [],
+};
 
 /** Settings changed from the dashboard, kept in SQLite; reads are cheap and always current. */
 export class SettingsStore {

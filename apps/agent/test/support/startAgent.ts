@@ -25,7 +25,15 @@ export async function startAgent(options: { env?: Record<string, string>; args?:
   const dataDir =
     options.env?.QUANTDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "quantdeck-agent-"));
   const child = spawn(process.execPath, [AGENT_ENTRY, ...(options.args ?? [])], {
-    env: { ...process.env, QUANTDECK_PORT: "0", QUANTDECK_DATA_DIR: dataDir, ...options.env },
+    env: {
+      ...process.env,
+      QUANTDECK_PORT: "0",
+      QUANTDECK_DATA_DIR: dataDir,
+      // Tests choose their engine: node-llama-cpp unless they ask for llama-server (a build
+      // in the shared cache would otherwise switch every test to it).
+      QUANTDECK_ENGINE: "node-llama-cpp",
+      ...options.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

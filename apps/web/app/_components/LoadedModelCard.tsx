@@ -14,6 +14,8 @@ export function LoadedModelCard() {
   const monitor = useQuery(agentQueries.monitor());
   const model = runtime.data?.model;
   const speed = monitor.data?.samples.at(-1)?.generation.tokensPerSecond ?? 0;
+  const engine = useQuery(agentQueries.engine());
+  const bench = engine.data?.benchmarks.find((b) => b.modelId === model?.id);
   return (
     <Card
       title={t("loaded.title")}
@@ -30,6 +32,12 @@ export function LoadedModelCard() {
           <Field label="KV">{`${model.options.kvCacheKeyType} / ${model.options.kvCacheValueType} · ${model.options.contextSize}`}</Field>
           <Field label="RAM">{formatBytes(model.memory.actual.ramBytes)}</Field>
           <Field label={t("loaded.speed")}>{`${speed.toFixed(1)} tok/s`}</Field>
+          {bench && (
+            <Field
+              label={t("loaded.bench")}
+            >{`${bench.generationTokensPerSecond.toFixed(1)} tok/s`}</Field>
+          )}
+          <Field label={t("loaded.engine")}>{runtime.data?.engine.kind ?? "—"}</Field>
         </dl>
       ) : (
         <p className="text-sm text-zinc-500">{t("runtime.none")}</p>

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
+import { EngineCard } from "./_components/EngineCard";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -50,6 +51,7 @@ export default function SettingsPage() {
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">
+      <EngineCard />
       <Card title={t("settings.agent")} testId="settings-agent">
         <dl>
           <Field label={t("connection.host")}>{status.data?.hostname ?? "—"}</Field>

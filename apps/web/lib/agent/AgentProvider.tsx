@@ -61,6 +61,9 @@ export function AgentProvider({ children }: { children: ReactNode }) {
             );
             return;
           }
+          case "engine":
+            queryClient.setQueryData(agentQueries.engine().queryKey, event.data);
+            return;
           case "generations":
             return; // routed to AgentSocket.onGeneration listeners
         }
@@ -68,7 +71,7 @@ export function AgentProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    socket.subscribe("status", "runtime", "monitor", "downloads", "compare");
+    socket.subscribe("status", "runtime", "monitor", "downloads", "compare", "engine");
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);

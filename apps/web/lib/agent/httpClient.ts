@@ -22,6 +22,9 @@ import {
   compareRunsResponseSchema,
   sandboxStatusSchema,
   type StartCompareRequest,
+  benchResultSchema,
+  engineStatusSchema,
+  type EnginePreference,
 } from "@quantdeck/shared";
 import type { z } from "zod";
 import { AgentHttpError } from "./AgentHttpError";
@@ -92,6 +95,14 @@ export const agentHttp = {
       method: "POST",
     }),
   sandbox: () => request(sandboxStatusSchema, "/api/compare/sandbox"),
+  engine: () => request(engineStatusSchema, "/api/engine"),
+  buildEngine: () => request(engineStatusSchema, "/api/engine/build", { method: "POST" }),
+  setEnginePreference: (preference: EnginePreference) =>
+    request(engineStatusSchema, "/api/engine", {
+      method: "PUT",
+      body: JSON.stringify({ preference }),
+    }),
+  bench: () => request(benchResultSchema, "/api/runtime/bench", { method: "POST" }),
   login: (body: LoginRequest) =>
     request(authStateSchema, "/api/auth/login", { method: "POST", body: JSON.stringify(body) }),
 };

@@ -30,6 +30,7 @@ export const agentQueries = {
       queryKey: ["agent", "compare", "run", id],
       queryFn: () => agentHttp.compareRun(id),
     }),
+  engine: () => queryOptions({ queryKey: ["agent", "engine"], queryFn: agentHttp.engine }),
   sandbox: () =>
     queryOptions({
       queryKey: ["agent", "compare", "sandbox"],

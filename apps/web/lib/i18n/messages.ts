@@ -307,6 +307,30 @@ const en = {
   "compare.pastedLabel": "Pasted answer",
   "compare.pastedPlaceholder":
     "Paste an answer from elsewhere (DeepSeek's chat, a cloud API) to compare against, code block included.",
+  "engine.title": "Engine",
+  "engine.current": "Serving with",
+  "engine.why": "Why",
+  "engine.preference": "Engine to use",
+  "engine.pref.auto": "Automatic (llama-server once built)",
+  "engine.pref.node": "node-llama-cpp",
+  "engine.pref.server": "llama-server",
+  "engine.build": "Build llama-server",
+  "engine.rebuildNote":
+    "Builds llama.cpp's llama-server, llama-bench and rpc-server from the source that ships with Quantdeck (the same llama.cpp version), offline; about 10 minutes on 2 cores.",
+  "engine.why.build":
+    "Measured here: llama-server decodes at 0.94–1.01× of llama-bench, node-llama-cpp at 0.91–0.96×; only llama-server keeps MoE experts in RAM (--n-cpu-moe).",
+  "engine.building": "Building: {step} ({percent}%)",
+  "engine.built": "Built ({backend}, {seconds} s, llama.cpp {commit})",
+  "engine.failed": "The build failed",
+  "engine.plan": "This machine",
+  "engine.bench": "Benchmark the loaded model",
+  "engine.benchmarks": "llama-bench results",
+  "engine.benchRow": "pp{pp} {ppRate} tok/s · tg{tg} {tgRate} tok/s · {threads} threads",
+  "loaded.engine": "Engine",
+  "loaded.bench": "llama-bench tg128",
+  "load.cpuMoe": "MoE experts in RAM (--n-cpu-moe)",
+  "load.cpuMoe.help":
+    "Layers whose routed experts stay in RAM while attention and shared experts use the GPU: how a 671B MoE model runs on a 24–80 GB GPU. Empty: none.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -617,6 +641,30 @@ const ja: Record<MessageKey, string> = {
   "compare.pastedLabel": "貼り付けた回答",
   "compare.pastedPlaceholder":
     "比較用に他所（DeepSeek のチャット、クラウド API など）の回答をコードブロックごと貼り付けてください。",
+  "engine.title": "エンジン",
+  "engine.current": "使用中のエンジン",
+  "engine.why": "理由",
+  "engine.preference": "使用するエンジン",
+  "engine.pref.auto": "自動（ビルド後は llama-server）",
+  "engine.pref.node": "node-llama-cpp",
+  "engine.pref.server": "llama-server",
+  "engine.build": "llama-server をビルド",
+  "engine.rebuildNote":
+    "Quantdeck に同梱のソース（同じ llama.cpp バージョン）から llama-server・llama-bench・rpc-server をオフラインでビルドします。2 コアで約 10 分。",
+  "engine.why.build":
+    "このマシンでの計測：llama-server は llama-bench の 0.94〜1.01 倍、node-llama-cpp は 0.91〜0.96 倍。MoE のエキスパートを RAM に置けるのは llama-server だけです（--n-cpu-moe）。",
+  "engine.building": "ビルド中：{step}（{percent}%）",
+  "engine.built": "ビルド済み（{backend}、{seconds} 秒、llama.cpp {commit}）",
+  "engine.failed": "ビルドに失敗しました",
+  "engine.plan": "このマシン",
+  "engine.bench": "読み込み中のモデルをベンチマーク",
+  "engine.benchmarks": "llama-bench の結果",
+  "engine.benchRow": "pp{pp} {ppRate} tok/s · tg{tg} {tgRate} tok/s · {threads} スレッド",
+  "loaded.engine": "エンジン",
+  "loaded.bench": "llama-bench tg128",
+  "load.cpuMoe": "RAM に置く MoE エキスパート（--n-cpu-moe）",
+  "load.cpuMoe.help":
+    "ルーティングされるエキスパートを RAM に残すレイヤー数。アテンションと共有エキスパートは GPU に置きます。671B の MoE モデルを 24〜80 GB の GPU で動かす方法です。空欄：なし。",
 };
 
 export const messages = { en, ja } as const;

@@ -3,7 +3,12 @@ import { apiErrorSchema } from "./errors";
 import { rejectionReasonSchema } from "./handshake";
 import { downloadJobSchema } from "./downloads";
 import { monitorSampleSchema } from "./monitor";
-import { generationEventSchema, generationRequestSchema, runtimeStatusSchema } from "./runtime";
+import {
+  engineStatusSchema,
+  generationEventSchema,
+  generationRequestSchema,
+  runtimeStatusSchema,
+} from "./runtime";
 import { agentStatusSchema } from "./status";
 import { compareRunSchema } from "./compare";
 
@@ -20,6 +25,8 @@ export const topicSchemas = {
   downloads: downloadJobSchema,
   /** A comparison run as it progresses (the list: GET /api/compare/runs). */
   compare: compareRunSchema,
+  /** The engines: which one serves and why, and a llama-server build's progress. */
+  engine: engineStatusSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -118,6 +125,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
   z.object({ type: z.literal("event"), topic: z.literal("monitor"), data: monitorSampleSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("downloads"), data: downloadJobSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("compare"), data: compareRunSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("engine"), data: engineStatusSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

@@ -35,6 +35,8 @@ export const loadOptionsSchema = z.object({
   priority: processPrioritySchema.optional(),
   /** Generations that can run at once, each with its own share of the context. Defaults to 1. */
   parallel: z.number().int().min(1).max(16).optional(),
+  /** MoE layers whose routed experts stay in RAM (`--n-cpu-moe`); llama-server engine only. Defaults to none. */
+  cpuMoeLayers: z.number().int().min(0).max(1000).optional(),
 });
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
 
@@ -51,6 +53,7 @@ export const resolvedLoadOptionsSchema = z.object({
   useMlock: z.boolean(),
   priority: processPrioritySchema,
   parallel: z.number().int(),
+  cpuMoeLayers: z.number().int().nullable().default(null),
 });
 export type ResolvedLoadOptions = z.infer<typeof resolvedLoadOptionsSchema>;
 
@@ -115,6 +118,10 @@ export const runtimeStatusSchema = z.object({
   engineRestarts: z.number().int(),
   /** The engine process, for resource monitoring. */
   enginePid: z.number().int().nullable(),
+  /** Which engine serves generation, and why. */
+  engine: z
+    .object({ kind: z.enum(["node-llama-cpp", "llama-server"]), reason: z.string() })
+    .default({ kind: "node-llama-cpp", reason: "" }),
 });
 export type RuntimeStatus = z.infer<typeof runtimeStatusSchema>;
 
@@ -216,3 +223,62 @@ export const samplingPresets: SamplingPreset[] = [
   { id: "coding", sampling: { temperature: 0, minP: 0.01, seed: 3407 } },
   { id: "creative", sampling: { temperature: 0.8, minP: 0.05, topP: 0.95, seed: 3407 } },
 ];
+
+// ---- engines ----
+
+/** node-llama-cpp (in-process binding, always there) or llama.cpp's own llama-server (built here). */
+export const engineKindSchema = z.enum(["node-llama-cpp", "llama-server"]);
+export type EngineKind = z.infer<typeof engineKindSchema>;
+
+export const enginePreferenceSchema = z.enum(["auto", "node-llama-cpp", "llama-server"]);
+export type EnginePreference = z.infer<typeof enginePreferenceSchema>;
+
+/** Which engine serves generation, and why (shown to the user). */
+export const engineChoiceSchema = z.object({ kind: engineKindSchema, reason: z.string() });
+export type EngineChoice = z.infer<typeof engineChoiceSchema>;
+
+export const engineBuildStateSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("idle") }),
+  z.object({
+    state: z.literal("building"),
+    progress: z.number(),
+    step: z.string(),
+    logTail: z.array(z.string()),
+  }),
+  z.object({ state: z.literal("failed"), error: z.string(), logTail: z.array(z.string()) }),
+  z.object({
+    state: z.literal("done"),
+    build: z.object({
+      commit: z.string(),
+      backend: z.string(),
+      flags: z.array(z.string()),
+      builtAt: z.string(),
+      seconds: z.number(),
+    }),
+  }),
+]);
+export type EngineBuildState = z.infer<typeof engineBuildStateSchema>;
+
+/** llama-bench at the loaded model's settings: prompt processing and generation speed. */
+export const benchResultSchema = z.object({
+  modelId: z.string(),
+  promptTokens: z.number().int(),
+  generatedTokens: z.number().int(),
+  promptTokensPerSecond: z.number(),
+  generationTokensPerSecond: z.number(),
+  threads: z.number().int(),
+  measuredAt: z.string(),
+});
+export type BenchResult = z.infer<typeof benchResultSchema>;
+
+export const engineStatusSchema = z.object({
+  current: engineChoiceSchema,
+  preference: enginePreferenceSchema,
+  /** The build for this machine's backend, and its progress while building. */
+  build: engineBuildStateSchema,
+  /** What would be built here and why (CPU, CUDA for compute 9.0, …). */
+  plan: z.object({ backend: z.string(), reason: z.string() }),
+  /** The last llama-bench result for each model benchmarked. */
+  benchmarks: z.array(benchResultSchema),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;

@@ -47,6 +47,7 @@ export function ModelPanel() {
   const [useMlock, setUseMlock] = useState(false);
   const [priority, setPriority] = useState<ProcessPriority>("normal");
   const [parallel, setParallel] = useState(1);
+  const [cpuMoeLayers, setCpuMoeLayers] = useState<number | "">("");
   const load = useMutation({ mutationFn: agentHttp.load });
   const unload = useMutation({ mutationFn: agentHttp.unload });
 
@@ -74,6 +75,8 @@ export function ModelPanel() {
     useMlock,
     priority,
     parallel,
+    // Only llama-server keeps MoE experts in RAM; the plan suggests how many layers.
+    ...(cpuMoeLayers !== "" && status?.engine.kind === "llama-server" && { cpuMoeLayers }),
   });
 
   const kvSelect = (value: string, onChange: (v: string) => void, withAuto: boolean) => (
@@ -144,6 +147,22 @@ export function ModelPanel() {
               <option value="auto" />
               <option value="max" />
             </datalist>
+            {status?.engine.kind === "llama-server" && (
+              <Knob label={t("load.cpuMoe")} help={t("load.cpuMoe.help")}>
+                <input
+                  type="number"
+                  min={0}
+                  placeholder={
+                    plan.data?.cpuMoeLayers != null ? String(plan.data.cpuMoeLayers) : ""
+                  }
+                  className={control}
+                  value={cpuMoeLayers}
+                  onChange={(e) =>
+                    setCpuMoeLayers(e.target.value === "" ? "" : Number(e.target.value))
+                  }
+                />
+              </Knob>
+            )}
             <Knob label={t("load.kvValue")} help={t("load.kvValue.help")}>
               {kvSelect(kvValue, (v) => setKvValue(v as KvCacheType | "auto"), true)}
             </Knob>

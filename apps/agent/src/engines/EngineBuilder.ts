@@ -1,0 +1,211 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { log } from "../util/log.js";
+import { planBuild, type BuildPlan } from "./buildFlags.js";
+
+/** The tools Quantdeck builds from llama.cpp's source (linked statically: they can move). */
+export const ENGINE_TOOLS = ["llama-server", "llama-bench", "ggml-rpc-server"] as const;
+const LOG_LINES_KEPT = 40;
+
+export interface EngineBuild {
+  /** Folder with bin/llama-server, bin/llama-bench, bin/rpc-server. */
+  dir: string;
+  commit: string;
+  backend: BuildPlan["backend"];
+  flags: string[];
+  builtAt: string;
+  seconds: number;
+}
+
+export type BuildState =
+  | { state: "idle" }
+  | { state: "building"; progress: number; step: string; logTail: string[] }
+  | { state: "failed"; error: string; logTail: string[] }
+  | { state: "done"; build: EngineBuild };
+
+/**
+ * Builds llama.cpp's llama-server, llama-bench and rpc-server from the source bundled in
+ * node-llama-cpp — the same llama.cpp version as the binding — offline, with cmake. Builds
+ * are cached by commit and flags (a new node-llama-cpp or a new GPU means a new build).
+ */
+export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
+  private current: BuildState = { state: "idle" };
+
+  constructor(
+    /** Where builds are kept: ~/.cache/quantdeck/engines by default. */
+    private readonly cacheDir: string,
+    /** node-llama-cpp's git bundle of llama.cpp. */
+    private readonly sourceBundle: string,
+  ) {
+    super();
+  }
+
+  get state(): BuildState {
+    return this.current;
+  }
+
+  /** The cached build for this machine's plan, if there is one. */
+  async findBuild(): Promise<EngineBuild | null> {
+    const key = await this.key(await planBuild());
+    const manifest = join(this.cacheDir, key, "build.json");
+    if (!existsSync(manifest)) return null;
+    const build = JSON.parse(readFileSync(manifest, "utf8")) as EngineBuild;
+    return ENGINE_TOOLS.every((tool) => existsSync(join(build.dir, "bin", tool))) ? build : null;
+  }
+
+  /** Builds unless already built; one build at a time. Progress arrives as "state" events. */
+  async build(): Promise<EngineBuild> {
+    const existing = await this.findBuild();
+    if (existing) {
+      this.set({ state: "done", build: existing });
+      return existing;
+    }
+    if (this.current.state === "building") throw new Error("a build is already running");
+    const plan = await planBuild();
+    const key = await this.key(plan);
+    const target = join(this.cacheDir, key);
+    const work = `${target}.partial`;
+    const started = performance.now();
+    const logTail: string[] = [];
+    this.set({ state: "building", progress: 0, step: "Preparing the source", logTail });
+    try {
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(work, { recursive: true });
+      const source = join(work, "src");
+      await this.run(
+        "git",
+        ["clone", "--quiet", this.sourceBundle, source],
+        work,
+        logTail,
+        "Unpacking llama.cpp's source",
+      );
+      await this.run(
+        "cmake",
+        ["-S", source, "-B", join(work, "build"), "-G", "Ninja", ...plan.flags],
+        work,
+        logTail,
+        "Configuring",
+      );
+      await this.run(
+        "cmake",
+        [
+          "--build",
+          join(work, "build"),
+          "--config",
+          "Release",
+          "-j",
+          String(Math.max(1, cpus().length)),
+          "--target",
+          ...ENGINE_TOOLS,
+        ],
+        work,
+        logTail,
+        "Compiling",
+      );
+      const bin = join(work, "bin");
+      mkdirSync(bin, { recursive: true });
+      for (const tool of ENGINE_TOOLS)
+        renameSync(join(work, "build", "bin", tool), join(bin, tool));
+      rmSync(join(work, "build"), { recursive: true, force: true });
+      rmSync(source, { recursive: true, force: true });
+      const build: EngineBuild = {
+        dir: target,
+        commit: key.split("-")[0] ?? "",
+        backend: plan.backend,
+        flags: plan.flags,
+        builtAt: new Date().toISOString(),
+        seconds: Math.round((performance.now() - started) / 1000),
+      };
+      writeFileSync(join(work, "build.json"), JSON.stringify({ ...build, dir: target }, null, 2));
+      rmSync(target, { recursive: true, force: true });
+      renameSync(work, target);
+      log.info("engine built", { backend: build.backend, seconds: build.seconds, dir: target });
+      this.set({ state: "done", build });
+      return build;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error("engine build failed", { error: message });
+      this.set({ state: "failed", error: message, logTail: [...logTail] });
+      rmSync(work, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** llama.cpp commit + a hash of the flags. */
+  private async key(plan: BuildPlan): Promise<string> {
+    const commit = await this.sourceCommit();
+    const flags = createHash("sha256").update(plan.flags.join(" ")).digest("hex").slice(0, 12);
+    return `${commit.slice(0, 12)}-${plan.backend}-${flags}`;
+  }
+
+  private commit: string | null = null;
+  private async sourceCommit(): Promise<string> {
+    if (this.commit) return this.commit;
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn("git", ["bundle", "list-heads", this.sourceBundle]);
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.once("error", reject);
+      child.once("close", (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`git bundle list-heads exited ${code}`)),
+      );
+    });
+    this.commit = out.trim().split(/\s/)[0] ?? "unknown";
+    return this.commit;
+  }
+
+  private run(
+    command: string,
+    args: string[],
+    cwd: string,
+    logTail: string[],
+    step: string,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+      let lastEmit = 0;
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString().split("\n")) {
+          if (!line.trim()) continue;
+          logTail.push(line.slice(0, 500));
+          if (logTail.length > LOG_LINES_KEPT) logTail.shift();
+          // Ninja prints [done/total] per step: the build's progress.
+          const ninja = /^\[(\d+)\/(\d+)\]/.exec(line);
+          const progress = ninja ? Number(ninja[1]) / Number(ninja[2]) : this.progressOf();
+          if (Date.now() - lastEmit > 250) {
+            lastEmit = Date.now();
+            this.set({ state: "building", progress, step, logTail: [...logTail] });
+          }
+        }
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("error", (error) =>
+        reject(new Error(`${command} could not start: ${error.message}`)),
+      );
+      child.once("close", (code) => {
+        if (code === 0) resolve();
+        else
+          reject(
+            new Error(
+              `${step} failed (${command} exited ${code}): ${logTail.slice(-3).join(" | ")}`,
+            ),
+          );
+      });
+      this.set({ state: "building", progress: this.progressOf(), step, logTail: [...logTail] });
+    });
+  }
+
+  private progressOf(): number {
+    return this.current.state === "building" ? this.current.progress : 0;
+  }
+
+  private set(state: BuildState) {
+    this.current = state;
+    this.emit("state", state);
+  }
+}

@@ -1,0 +1,141 @@
+import type { BenchResult, EngineChoice, EnginePreference, EngineStatus } from "@quantdeck/shared";
+import type { EngineFactory, EngineSupervisor } from "../runtime/EngineSupervisor.js";
+import { EngineProcess } from "../runtime/EngineProcess.js";
+import { RuntimeError } from "../runtime/runtimeErrors.js";
+import type { SettingsStore } from "../store/SettingsStore.js";
+import { log } from "../util/log.js";
+import { planBuild } from "./buildFlags.js";
+import { chooseEngine } from "./chooseEngine.js";
+import type { EngineBuild, EngineBuilder } from "./EngineBuilder.js";
+import { LlamaServerEngine } from "./LlamaServerEngine.js";
+import { runLlamaBench } from "./runLlamaBench.js";
+
+/**
+ * The engines: which one serves (and why), building llama-server, switching, and
+ * llama-bench. The supervisor does the serving; this decides with what.
+ */
+export class EngineManager {
+  private build: EngineBuild | null = null;
+  private plan: { backend: string; reason: string } = { backend: "cpu", reason: "" };
+
+  constructor(
+    private readonly supervisor: EngineSupervisor,
+    private readonly builder: EngineBuilder,
+    private readonly settings: SettingsStore,
+    /** QUANTDECK_ENGINE, used until the dashboard sets a preference. */
+    private readonly defaultPreference: EnginePreference,
+    private readonly publish: (status: EngineStatus) => void,
+  ) {
+    builder.on("state", () => this.publish(this.status()));
+  }
+
+  /** At start-up: find a cached build and pick the engine the supervisor starts with. */
+  async initialChoice(): Promise<{ choice: EngineChoice; factory: EngineFactory }> {
+    const plan = await planBuild();
+    this.plan = { backend: plan.backend, reason: plan.reason };
+    this.build = await this.builder.findBuild().catch(() => null);
+    const choice = chooseEngine(this.preference, this.build);
+    return { choice, factory: this.factoryFor(choice) };
+  }
+
+  get preference(): EnginePreference {
+    return this.settings.get().enginePreference ?? this.defaultPreference;
+  }
+
+  status(): EngineStatus {
+    const state = this.builder.state;
+    const build =
+      state.state === "idle" && this.build
+        ? ({ state: "done", build: describeBuild(this.build) } as const)
+        : state.state === "done"
+          ? ({ state: "done", build: describeBuild(state.build) } as const)
+          : state;
+    return {
+      current: this.supervisor.status().engine,
+      preference: this.preference,
+      build,
+      plan: this.plan,
+      benchmarks: this.settings.get().benchmarks,
+    };
+  }
+
+  /** Starts a build (it takes minutes); when done, the choice is made again. */
+  startBuild(): EngineStatus {
+    if (this.builder.state.state !== "building") {
+      this.builder.build().then(
+        async (build) => {
+          this.build = build;
+          await this.reconsider();
+        },
+        (error: unknown) => log.warn("engine build failed", { error: String(error) }),
+      );
+    }
+    return this.status();
+  }
+
+  async setPreference(preference: EnginePreference): Promise<EngineStatus> {
+    this.settings.update({ enginePreference: preference });
+    await this.reconsider();
+    return this.status();
+  }
+
+  /** llama-bench at the loaded model's settings; the result is kept and shown. */
+  async bench(): Promise<BenchResult> {
+    const loaded = this.supervisor.loadedModel;
+    const target = this.supervisor.loadedTargetModel;
+    if (!loaded || !target)
+      throw new RuntimeError(
+        {
+          code: "modelNotLoaded",
+          title: "No model is loaded",
+          hint: "Load the model to benchmark first.",
+        },
+        409,
+      );
+    if (!this.build)
+      throw new RuntimeError(
+        {
+          code: "engineUnavailable",
+          title: "llama-bench is not built on this machine",
+          hint: "Build llama.cpp's tools in Settings → Engine (a few minutes, offline).",
+        },
+        409,
+      );
+    const measured = await runLlamaBench(this.build, target.path, loaded.options);
+    const result: BenchResult = {
+      modelId: loaded.id,
+      ...measured,
+      threads: loaded.options.threads,
+      measuredAt: new Date().toISOString(),
+    };
+    const others = this.settings.get().benchmarks.filter((b) => b.modelId !== loaded.id);
+    this.settings.update({ benchmarks: [...others, result].slice(-50) });
+    this.publish(this.status());
+    return result;
+  }
+
+  private async reconsider(): Promise<void> {
+    const choice = chooseEngine(this.preference, this.build);
+    const current = this.supervisor.status().engine;
+    if (choice.kind !== current.kind || choice.reason !== current.reason)
+      await this.supervisor.switchEngine(this.factoryFor(choice), choice);
+    this.publish(this.status());
+  }
+
+  private factoryFor(choice: EngineChoice): EngineFactory {
+    const build = this.build;
+    return choice.kind === "llama-server" && build
+      ? () => new LlamaServerEngine(build)
+      : () => new EngineProcess();
+  }
+}
+
+function describeBuild(build: EngineBuild) {
+  return {
+    commit: build.commit,
+    backend: build.backend,
+    flags: build.flags,
+    builtAt: build.builtAt,
+    seconds: build.seconds,
+  };
+}

@@ -1,0 +1,245 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import {
+  benchResultSchema,
+  engineStatusSchema,
+  generationResultSchema,
+  loadedModelSchema,
+  runtimeStatusSchema,
+  type RuntimeStatus,
+} from "@quantdeck/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineBuilder, type EngineBuild } from "../src/engines/EngineBuilder.js";
+import { startAgent, type RunningAgent } from "./support/startAgent.js";
+import { TestSocket } from "./support/wsClient.js";
+
+// The real build from node-llama-cpp's bundled llama.cpp source, in the same shared cache
+// the agent uses: the first run builds it (about 10 minutes on 2 cores), later runs reuse it.
+const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines");
+const SOURCE = join(
+  dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
+  "../llama/gitRelease.bundle",
+);
+const builder = new EngineBuilder(CACHE, SOURCE);
+let build: EngineBuild;
+let agent: RunningAgent;
+
+const json = async (path: string, init?: RequestInit) => {
+  const response = await fetch(`${agent.url}${path}`, {
+    ...init,
+    headers: { "Content-Type": "application/json" },
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+};
+const runtime = async (): Promise<RuntimeStatus> =>
+  runtimeStatusSchema.parse((await json("/api/runtime")).body);
+const greedy = (prompt: string) => ({
+  model: "quantdeck-demo",
+  request: { mode: "raw", prompt, sampling: { temperature: 0, seed: 1, maxTokens: 24 } },
+});
+// The demo model is DeepSeek-V3's architecture (MLA, MoE): equal K/V types, flash attention.
+const RECIPE = {
+  kvCacheKeyType: "q8_0",
+  kvCacheValueType: "q8_0",
+  flashAttention: true,
+  threads: 2,
+};
+
+beforeAll(async () => {
+  build = await builder.build();
+  agent = await startAgent({
+    env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "auto", QUANTDECK_ENGINE_DIR: CACHE },
+  });
+}, 40 * 60_000);
+afterAll(async () => {
+  await agent?.stop();
+});
+
+describe("the llama-server engine", () => {
+  it("is built once and found in the cache afterwards", async () => {
+    const found = await builder.findBuild();
+    expect(found?.builtAt).toBe(build.builtAt);
+    expect(found?.backend).toBe("cpu"); // no GPU toolchain and GPU together here
+    expect((await builder.build()).builtAt).toBe(build.builtAt);
+  });
+
+  it("is the default once built, and says why", async () => {
+    const status = engineStatusSchema.parse((await json("/api/engine")).body);
+    expect(status.current.kind).toBe("llama-server");
+    expect(status.current.reason).toMatch(/faster than node-llama-cpp here/);
+    expect(status.build).toMatchObject({ state: "done", build: { backend: "cpu" } });
+  });
+
+  it("runs a deepseek2 model with its experts on the CPU and streams tokens", async () => {
+    const load = await json("/api/runtime/load", {
+      method: "POST",
+      body: JSON.stringify({ model: "quantdeck-demo", options: { ...RECIPE, cpuMoeLayers: 2 } }),
+    });
+    expect(load.status).toBe(200);
+    expect(loadedModelSchema.parse(load.body).options.cpuMoeLayers).toBe(2);
+    const status = await runtime();
+    expect(status.engine.kind).toBe("llama-server");
+    const cmdline = readFileSync(`/proc/${status.enginePid}/cmdline`, "utf8").split("\0");
+    expect(cmdline[0]).toMatch(/bin\/llama-server$/);
+    expect(cmdline.join(" ")).toContain("--n-cpu-moe 2");
+    expect(cmdline.join(" ")).toContain("--cache-type-k q8_0");
+
+    const socket = await TestSocket.open(agent.url.replace("http", "ws") + "/api/ws");
+    await socket.hello();
+    socket.send({
+      type: "generate",
+      requestId: "r1",
+      request: {
+        mode: "chat",
+        messages: [{ role: "user", content: "Write a poem" }],
+        sampling: { maxTokens: 16 },
+      },
+    });
+    const texts: string[] = [];
+    for (;;) {
+      const message = await socket.next(30_000);
+      if (message.type !== "event" || message.topic !== "generations") continue;
+      if (message.data.kind === "text") texts.push(message.data.text);
+      if (message.data.kind === "done") {
+        expect(message.data.stats.generatedTokens).toBe(16);
+        expect(message.data.stats.generationTokensPerSecond).toBeGreaterThan(0);
+        expect(texts.join("")).toBe(message.data.text);
+        break;
+      }
+      if (message.data.kind === "failed") throw new Error(message.data.error.title);
+    }
+    expect(texts.length).toBeGreaterThan(4);
+    socket.close();
+  });
+
+  it("gives the same greedy output as the node-llama-cpp engine", async () => {
+    const prompt = "The heptagon spins and the balls";
+    const viaServer = generationResultSchema.parse(
+      (
+        await json("/api/runtime/generate", {
+          method: "POST",
+          body: JSON.stringify(greedy(prompt)),
+        })
+      ).body,
+    );
+    const other = await startAgent({
+      env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "node-llama-cpp" },
+    });
+    try {
+      await fetch(`${other.url}/api/runtime/load`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "quantdeck-demo", options: RECIPE }),
+      });
+      const viaBinding = generationResultSchema.parse(
+        await (
+          await fetch(`${other.url}/api/runtime/generate`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(greedy(prompt)),
+          })
+        ).json(),
+      );
+      expect(viaServer.stats.generatedTokens).toBe(24);
+      expect(viaBinding.stats.generatedTokens).toBe(24);
+      // The same tokens. Only the text's first character can differ: SentencePiece marks a
+      // word's leading space on its token ("▁cache"); llama-server keeps it on the first
+      // generated token, node-llama-cpp drops it.
+      expect(viaServer.text).toMatch(/^ /);
+      expect(viaServer.text.slice(1)).toBe(viaBinding.text);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("recovers when llama-server is killed mid-generation, like any engine crash", async () => {
+    const socket = await TestSocket.open(agent.url.replace("http", "ws") + "/api/ws");
+    await socket.hello();
+    socket.send({
+      type: "generate",
+      requestId: "long",
+      request: { mode: "raw", prompt: "Once upon a time", sampling: { maxTokens: 3000 } },
+    });
+    await socket.until(
+      (m) => m.type === "event" && m.topic === "generations" && m.data.kind === "text",
+      30_000,
+    );
+    const before = await runtime();
+    process.kill(before.enginePid ?? 0, "SIGKILL");
+    const failed = await socket.until(
+      (m) => m.type === "event" && m.topic === "generations" && m.data.kind === "failed",
+      10_000,
+    );
+    expect(
+      failed.type === "event" &&
+        failed.topic === "generations" &&
+        failed.data.kind === "failed" &&
+        failed.data.error.code,
+    ).toBe("engineCrashed");
+    socket.close();
+    // A new llama-server with the same model and settings.
+    await expect.poll(async () => (await runtime()).state, { timeout: 60_000 }).toBe("ready");
+    const after = await runtime();
+    expect(after.engineRestarts).toBe(before.engineRestarts + 1);
+    expect(after.enginePid).not.toBe(before.enginePid);
+    expect(after.model?.options.cpuMoeLayers).toBe(2);
+    const again = await json("/api/runtime/generate", {
+      method: "POST",
+      body: JSON.stringify(greedy("Again")),
+    });
+    expect(again.status).toBe(200);
+  });
+
+  it("serves the OpenAI API through llama-server", async () => {
+    const response = await json("/v1/chat/completions", {
+      method: "POST",
+      body: JSON.stringify({
+        messages: [{ role: "user", content: "Hi" }],
+        max_tokens: 8,
+        temperature: 0,
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      object: "chat.completion",
+      usage: { completion_tokens: 8 },
+    });
+  });
+
+  it("benchmarks the loaded model with llama-bench at its settings, and keeps the result", async () => {
+    const response = await json("/api/runtime/bench", { method: "POST" });
+    expect(response.status).toBe(200);
+    const result = benchResultSchema.parse(response.body);
+    expect(result).toMatchObject({
+      modelId: "quantdeck-demo",
+      promptTokens: 512,
+      generatedTokens: 128,
+      threads: 2,
+    });
+    expect(result.generationTokensPerSecond).toBeGreaterThan(0);
+    const status = engineStatusSchema.parse((await json("/api/engine")).body);
+    expect(status.benchmarks.find((b) => b.modelId === "quantdeck-demo")).toEqual(result);
+  });
+
+  it("switches to node-llama-cpp when chosen, reloading the model, which then refuses --n-cpu-moe", async () => {
+    const switched = engineStatusSchema.parse(
+      (
+        await json("/api/engine", {
+          method: "PUT",
+          body: JSON.stringify({ preference: "node-llama-cpp" }),
+        })
+      ).body,
+    );
+    expect(switched.current).toEqual({ kind: "node-llama-cpp", reason: "Chosen in the settings." });
+    const refused = await json("/api/runtime/load", {
+      method: "POST",
+      body: JSON.stringify({ model: "quantdeck-demo", options: { ...RECIPE, cpuMoeLayers: 2 } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: "invalidLoadOptions" } });
+    await json("/api/engine", { method: "PUT", body: JSON.stringify({ preference: "auto" }) });
+    expect((await runtime()).engine.kind).toBe("llama-server");
+  });
+});

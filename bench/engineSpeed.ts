@@ -1,0 +1,164 @@
+// Engine speed, in one run on the same synthetic model, threads and prompt:
+//   llama-server engine: tokens/s a WebSocket client receives through the agent
+//                        ÷ llama-bench tg128 (target ≥ 0.95)
+//   node-llama-cpp engine through the agent ÷ llama-server engine through the agent
+// Needs the llama-server build (POST /api/engine/build, or the engine tests build it).
+//   npm run build && npm run bench:engines -w @quantdeck/bench
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { PROTOCOL_VERSION } from "@quantdeck/shared";
+import { WebSocket } from "ws";
+import { EngineBuilder } from "../apps/agent/src/engines/EngineBuilder.js";
+import { runLlamaBench } from "../apps/agent/src/engines/runLlamaBench.js";
+import { physicalCores } from "./support/physicalCores.js";
+import { ensureBenchModel } from "./support/syntheticBenchModel.js";
+
+const MAX_TOKENS = 128;
+const RUNS = 5;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines");
+const source = join(
+  dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
+  "../llama/gitRelease.bundle",
+);
+const build = await new EngineBuilder(cache, source).findBuild();
+if (!build) {
+  console.error("llama-server is not built: run the engine tests or POST /api/engine/build first.");
+  process.exit(1);
+}
+
+/** Tokens per second (first token to last) as a WebSocket client receives them. */
+async function streamOnce(url: string): Promise<number> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/api/ws`);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  ws.send(
+    JSON.stringify({
+      type: "hello",
+      protocolVersion: PROTOCOL_VERSION,
+      client: { name: "bench", version: "0" },
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    let first: number | undefined;
+    ws.on("message", (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as {
+        type: string;
+        topic?: string;
+        data?: { kind: string; stats?: { generatedTokens: number } };
+      };
+      if (message.type === "welcome")
+        ws.send(
+          JSON.stringify({
+            type: "generate",
+            requestId: "b",
+            request: {
+              mode: "raw",
+              prompt: "the model",
+              sampling: { maxTokens: MAX_TOKENS, temperature: 0, seed: 3407 },
+            },
+          }),
+        );
+      else if (message.topic === "generations" && message.data?.kind === "text")
+        first ??= performance.now();
+      else if (message.topic === "generations" && message.data?.kind === "failed")
+        reject(new Error(JSON.stringify(message.data)));
+      else if (message.topic === "generations" && message.data?.kind === "done") {
+        const finished = performance.now();
+        ws.close();
+        const tokens = message.data.stats?.generatedTokens ?? 0;
+        resolve((tokens - 1) / ((finished - (first ?? finished)) / 1000));
+      }
+    });
+  });
+}
+
+async function agentWith(
+  engine: string,
+  modelsDir: string,
+  threads: number,
+): Promise<RunningAgent> {
+  const agent = await startAgent({
+    env: {
+      QUANTDECK_GPU: "off",
+      QUANTDECK_MODELS_DIR: modelsDir,
+      QUANTDECK_NO_DEMO_MODEL: "1",
+      QUANTDECK_ENGINE: engine,
+      QUANTDECK_ENGINE_DIR: cache,
+    },
+  });
+  const load = await fetch(`${agent.url}/api/runtime/load`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ model: "bench.gguf", options: { threads, contextSize: 1024 } }),
+  });
+  if (!load.ok) throw new Error(`load failed: ${await load.text()}`);
+  await streamOnce(agent.url); // warm-up, unmeasured
+  return agent;
+}
+
+const modelPath = ensureBenchModel();
+const threads = physicalCores();
+const modelsDir = mkdtempSync(join(tmpdir(), "quantdeck-bench-models-"));
+cpSync(modelPath, join(modelsDir, "bench.gguf"));
+const server: number[] = [];
+const node: number[] = [];
+const bench: number[] = [];
+try {
+  // One engine at a time on this box; rounds interleave them so drift hits all alike.
+  for (let round = 0; round < RUNS; round++) {
+    const reference = await runLlamaBench(
+      build,
+      modelPath,
+      {
+        contextSize: 1024,
+        gpuLayers: 0,
+        kvCacheKeyType: "f16",
+        kvCacheValueType: "f16",
+        flashAttention: false,
+        threads,
+        batchSize: 512,
+        useMmap: true,
+        useMlock: false,
+        priority: "normal",
+        parallel: 1,
+        cpuMoeLayers: null,
+      },
+      { prompt: 0, generate: MAX_TOKENS, repetitions: 1 },
+    );
+    bench.push(reference.generationTokensPerSecond);
+    for (const [engine, into] of [
+      ["llama-server", server],
+      ["node-llama-cpp", node],
+    ] as const) {
+      const agent = await agentWith(engine, modelsDir, threads);
+      try {
+        into.push(await streamOnce(agent.url));
+      } finally {
+        await agent.stop();
+      }
+    }
+  }
+  const tg = median(bench);
+  const viaServer = median(server);
+  const viaNode = median(node);
+  console.log(
+    `model: synthetic llama 0.45 B Q8_0, ${threads} threads, ${MAX_TOKENS} tokens, greedy, median of ${RUNS}`,
+  );
+  console.log(
+    `llama-bench tg${MAX_TOKENS}              ${tg.toFixed(2).padStart(7)} tok/s  (baseline)`,
+  );
+  console.log(
+    `agent → WS, llama-server engine ${viaServer.toFixed(2).padStart(7)} tok/s  ratio ${(viaServer / tg).toFixed(3)} of llama-bench (target ≥ 0.95)`,
+  );
+  console.log(
+    `agent → WS, node-llama-cpp engine ${viaNode.toFixed(2).padStart(6)} tok/s  ratio ${(viaNode / tg).toFixed(3)} of llama-bench; ${(viaNode / viaServer).toFixed(3)} of llama-server`,
+  );
+} finally {
+  rmSync(modelsDir, { recursive: true, force: true });
+}
