@@ -1,4 +1,9 @@
-import { generationResultSchema, type GenerationStats } from "@quantdeck/shared";
+import {
+  benchResultSchema,
+  generationResultSchema,
+  type BenchResult,
+  type GenerationStats,
+} from "@quantdeck/shared";
 import { CliError } from "../cliError.js";
 import { integerOption, parseCommandArgs, writeJson, type Command } from "../command.js";
 import { keyValues } from "../format.js";
@@ -15,7 +20,7 @@ const FILLER =
 export const benchCommand: Command = {
   usage: USAGE,
   summary:
-    "measure prompt processing and generation speed through the agent at the loaded settings",
+    "prompt and generation speed through the agent, and llama-bench pp512/tg128 at the same settings",
   run: async ({ client, settings, args, stdout, stderr }) => {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -55,8 +60,19 @@ export const benchCommand: Command = {
       );
       results.push(stats);
     }
+    // llama.cpp's own measure at the same settings, when llama-bench is built here.
+    let llamaBench: BenchResult | null = null;
+    let llamaBenchNote: string | null = null;
+    try {
+      if (!settings.json) stderr.write("llama-bench pp512 / tg128…\n");
+      llamaBench = await client.post("/api/runtime/bench", {}, benchResultSchema);
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      llamaBenchNote = `${error.title}. ${error.hint ?? ""}`.trim();
+    }
     const summary = {
       model,
+      llamaBench,
       runs,
       promptTokens: results[0]?.promptTokens ?? 0,
       generatedTokens: median(results.map((r) => r.generatedTokens)),
@@ -75,6 +91,12 @@ export const benchCommand: Command = {
           line(summary.generationTokensPerSecond, "tok/s"),
         ],
         ["First token", line(summary.timeToFirstTokenMs, "ms")],
+        llamaBench
+          ? [
+              "llama-bench",
+              `pp${llamaBench.promptTokens} ${llamaBench.promptTokensPerSecond.toFixed(1)} tok/s, tg${llamaBench.generatedTokens} ${llamaBench.generationTokensPerSecond.toFixed(1)} tok/s`,
+            ]
+          : ["llama-bench", llamaBenchNote ?? "not run"],
       ]) + "\n",
     );
   },
