@@ -31,7 +31,7 @@ const json = async (path: string, init?: RequestInit) => {
     ...init,
     headers: { "Content-Type": "application/json" },
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 };
 const runtime = async (): Promise<RuntimeStatus> =>
   runtimeStatusSchema.parse((await json("/api/runtime")).body);
