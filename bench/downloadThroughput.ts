@@ -138,6 +138,9 @@ try {
     await agentDownload(open.url, "uncapped/*", 4, work, chunk),
     await agentDownload(open.url, "uncapped/*", 4, work, chunk),
   ];
+  // On loopback the two processes share the same cores: fewer connections, for comparison.
+  const oneConnection = await agentDownload(open.url, "uncapped/*", 1, work, chunk);
+  const twoConnections = await agentDownload(open.url, "uncapped/*", 2, work, chunk);
   await open.close();
   const bestTransfer = Math.min(...agentRuns.map((r) => r.transferSeconds));
   const bestTotal = Math.min(...agentRuns.map((r) => r.totalSeconds));
@@ -145,6 +148,12 @@ try {
   console.log(`  curl -L         ${mb(UNCAPPED_SIZE, curlSeconds)} (baseline)`);
   console.log(
     `  agent transfer  ${mb(UNCAPPED_SIZE, bestTransfer)}  ratio ${(curlSeconds / bestTransfer).toFixed(2)}x`,
+  );
+  console.log(
+    `  agent, 1 conn.  ${mb(UNCAPPED_SIZE, oneConnection.transferSeconds)}  ratio ${(curlSeconds / oneConnection.transferSeconds).toFixed(2)}x (transfer)`,
+  );
+  console.log(
+    `  agent, 2 conn.  ${mb(UNCAPPED_SIZE, twoConnections.transferSeconds)}  ratio ${(curlSeconds / twoConnections.transferSeconds).toFixed(2)}x (transfer)`,
   );
   console.log(
     `  agent + sha256  ${mb(UNCAPPED_SIZE, bestTotal)}  ratio ${(curlSeconds / bestTotal).toFixed(2)}x (verification included; curl verifies nothing)`,

@@ -4,7 +4,7 @@
 //   node-llama-cpp engine through the agent ÷ llama-server engine through the agent
 // Needs the llama-server build (POST /api/engine/build, or the engine tests build it).
 //   npm run build && npm run bench:engines -w @quantdeck/bench
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -102,11 +102,47 @@ async function agentWith(
   return agent;
 }
 
+/** The same generation sent straight to the agent's llama-server (its port is on its command line). */
+async function serverDirectOnce(agentUrl: string): Promise<number> {
+  const { enginePid } = (await (await fetch(`${agentUrl}/api/runtime`)).json()) as {
+    enginePid: number;
+  };
+  const args = readFileSync(`/proc/${enginePid}/cmdline`, "utf8").split("\0");
+  const port = args[args.indexOf("--port") + 1];
+  const response = await fetch(`http://127.0.0.1:${port}/completion`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      prompt: "the model",
+      stream: true,
+      n_predict: MAX_TOKENS,
+      temperature: 0,
+      seed: 3407,
+    }),
+  });
+  let first: number | undefined;
+  let tokens = 0;
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for (const line of decoder.decode(bytes, { stream: true }).split("\n")) {
+      if (!line.startsWith("data: ")) continue;
+      const chunk = JSON.parse(line.slice(6)) as {
+        content?: string;
+        timings?: { predicted_n: number };
+      };
+      if (chunk.content) first ??= performance.now();
+      if (chunk.timings) tokens = chunk.timings.predicted_n;
+    }
+  }
+  return (tokens - 1) / ((performance.now() - (first ?? performance.now())) / 1000);
+}
+
 const modelPath = ensureBenchModel();
 const threads = physicalCores();
 const modelsDir = mkdtempSync(join(tmpdir(), "quantdeck-bench-models-"));
 cpSync(modelPath, join(modelsDir, "bench.gguf"));
 const server: number[] = [];
+const serverDirect: number[] = [];
 const node: number[] = [];
 const bench: number[] = [];
 try {
@@ -139,6 +175,7 @@ try {
       const agent = await agentWith(engine, modelsDir, threads);
       try {
         into.push(await streamOnce(agent.url));
+        if (engine === "llama-server") serverDirect.push(await serverDirectOnce(agent.url));
       } finally {
         await agent.stop();
       }
@@ -152,6 +189,10 @@ try {
   );
   console.log(
     `llama-bench tg${MAX_TOKENS}              ${tg.toFixed(2).padStart(7)} tok/s  (baseline)`,
+  );
+  const direct = median(serverDirect);
+  console.log(
+    `llama-server, streamed directly ${direct.toFixed(2).padStart(7)} tok/s  ratio ${(direct / tg).toFixed(3)} of llama-bench`,
   );
   console.log(
     `agent → WS, llama-server engine ${viaServer.toFixed(2).padStart(7)} tok/s  ratio ${(viaServer / tg).toFixed(3)} of llama-bench (target ≥ 0.95)`,

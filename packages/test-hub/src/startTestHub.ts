@@ -220,8 +220,16 @@ function streamBody(
   bandwidth: number | undefined,
 ) {
   const half = start + Math.floor((end - start + 1) / 2);
-  const stream = createReadStream(path, { start, end, highWaterMark: 64 * 1024 });
+  // A capped link sends small slices, each when its time comes: the bytes themselves are
+  // paced, not just the end of the response.
+  const stream = createReadStream(path, {
+    start,
+    end,
+    highWaterMark: bandwidth ? 16 * 1024 : 64 * 1024,
+  });
   let sent = 0;
+  let waiting = false;
+  let ended = false;
   const began = Date.now();
   stream.on("data", (data: string | Buffer) => {
     const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -235,19 +243,30 @@ function streamBody(
       return; // a stall keeps the connection open and silent
     }
     sent += out.length;
-    const flushed = res.write(out);
     if (bandwidth) {
       stream.pause();
+      waiting = true;
       setTimeout(
-        () => stream.resume(),
+        () => {
+          waiting = false;
+          res.write(out);
+          if (ended) res.end();
+          else stream.resume();
+        },
         Math.max(0, began + (sent / bandwidth) * 1000 - Date.now()),
       );
-    } else if (!flushed) {
+      return;
+    }
+    if (!res.write(out)) {
       stream.pause();
       res.once("drain", () => stream.resume());
     }
   });
-  stream.on("end", () => res.end());
+  // The file can end while its last slice still waits for its time: end after it.
+  stream.on("end", () => {
+    ended = true;
+    if (!waiting) res.end();
+  });
   res.on("close", () => stream.destroy());
 }
 
