@@ -10,11 +10,10 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
-import { PROTOCOL_VERSION } from "@quantdeck/shared";
-import { WebSocket } from "ws";
 import { EngineBuilder } from "../apps/agent/src/engines/EngineBuilder.js";
 import { runLlamaBench } from "../apps/agent/src/engines/runLlamaBench.js";
 import { physicalCores } from "./support/physicalCores.js";
+import { streamOverWebSocket } from "./support/streamOverWebSocket.js";
 import { ensureBenchModel } from "./support/syntheticBenchModel.js";
 
 const MAX_TOKENS = 128;
@@ -34,49 +33,8 @@ if (!build) {
 }
 
 /** Tokens per second (first token to last) as a WebSocket client receives them. */
-async function streamOnce(url: string): Promise<number> {
-  const ws = new WebSocket(`${url.replace("http", "ws")}/api/ws`);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  ws.send(
-    JSON.stringify({
-      type: "hello",
-      protocolVersion: PROTOCOL_VERSION,
-      client: { name: "bench", version: "0" },
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    let first: number | undefined;
-    ws.on("message", (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as {
-        type: string;
-        topic?: string;
-        data?: { kind: string; stats?: { generatedTokens: number } };
-      };
-      if (message.type === "welcome")
-        ws.send(
-          JSON.stringify({
-            type: "generate",
-            requestId: "b",
-            request: {
-              mode: "raw",
-              prompt: "the model",
-              sampling: { maxTokens: MAX_TOKENS, temperature: 0, seed: 3407 },
-            },
-          }),
-        );
-      else if (message.topic === "generations" && message.data?.kind === "text")
-        first ??= performance.now();
-      else if (message.topic === "generations" && message.data?.kind === "failed")
-        reject(new Error(JSON.stringify(message.data)));
-      else if (message.topic === "generations" && message.data?.kind === "done") {
-        const finished = performance.now();
-        ws.close();
-        const tokens = message.data.stats?.generatedTokens ?? 0;
-        resolve((tokens - 1) / ((finished - (first ?? finished)) / 1000));
-      }
-    });
-  });
-}
+const streamOnce = async (url: string) =>
+  (await streamOverWebSocket(url, "the model", MAX_TOKENS)).tokensPerSecond;
 
 async function agentWith(
   engine: string,

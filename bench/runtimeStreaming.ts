@@ -11,10 +11,9 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startAgent } from "@quantdeck/agent/testing";
-import { PROTOCOL_VERSION } from "@quantdeck/shared";
 import OpenAI from "openai";
-import { WebSocket } from "ws";
 import { physicalCores } from "./support/physicalCores.js";
+import { streamOverWebSocket } from "./support/streamOverWebSocket.js";
 import { ensureBenchModel } from "./support/syntheticBenchModel.js";
 
 const MAX_TOKENS = 128;
@@ -42,53 +41,7 @@ function direct(modelPath: string, threads: number): Run[] {
   return JSON.parse(output.toString()) as Run[];
 }
 
-async function viaWebSocket(url: string): Promise<Run> {
-  const ws = new WebSocket(`${url.replace("http", "ws")}/api/ws`);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  ws.send(
-    JSON.stringify({
-      type: "hello",
-      protocolVersion: PROTOCOL_VERSION,
-      client: { name: "bench", version: "0" },
-    }),
-  );
-  return new Promise((resolve) => {
-    let sentAt = 0;
-    let first: number | undefined;
-    ws.on("message", (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as {
-        type: string;
-        topic?: string;
-        data?: { kind: string; stats?: { generatedTokens: number } };
-      };
-      if (message.type === "welcome") {
-        sentAt = performance.now();
-        ws.send(
-          JSON.stringify({
-            type: "generate",
-            requestId: "b",
-            request: {
-              mode: "raw",
-              prompt: PROMPT,
-              sampling: { maxTokens: MAX_TOKENS, temperature: 0, seed: 3407 },
-            },
-          }),
-        );
-      } else if (message.topic === "generations" && message.data?.kind === "text") {
-        first ??= performance.now();
-      } else if (message.topic === "generations" && message.data?.kind === "done") {
-        const finished = performance.now();
-        const tokens = message.data.stats?.generatedTokens ?? 0;
-        ws.close();
-        resolve({
-          tokens,
-          ttftMs: (first ?? finished) - sentAt,
-          tokensPerSecond: (tokens - 1) / ((finished - (first ?? finished)) / 1000),
-        });
-      }
-    });
-  });
-}
+const viaWebSocket = (url: string): Promise<Run> => streamOverWebSocket(url, PROMPT, MAX_TOKENS);
 
 async function viaOpenAI(url: string): Promise<Run> {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "none", maxRetries: 0 });

@@ -11,6 +11,8 @@ export interface CliSettings {
   json: boolean;
   /** Where the dashboard is, for links: QUANTDECK_DASHBOARD_URL, default http://localhost:3000. */
   dashboardUrl: string;
+  /** Who ran `sudo` (SUDO_USER): the account a system service runs as by default. */
+  sudoUser: string | undefined;
 }
 
 /**
@@ -38,6 +40,7 @@ export function readSettings(
     token: flags.token ?? env.QUANTDECK_TOKEN ?? tokenFromFile(env),
     json: !!flags.json,
     dashboardUrl: env.QUANTDECK_DASHBOARD_URL ?? "http://localhost:3000",
+    sudoUser: env.SUDO_USER,
   };
 }
 

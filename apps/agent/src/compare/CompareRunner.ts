@@ -47,6 +47,8 @@ const TEXT_PUBLISH_MS = 500;
 export class CompareRunner {
   private current: { id: string; cancelled: boolean; generationId: string | null } | null = null;
   private pumping = false;
+  /** The target the runner last loaded, so an identical next one skips the reload. */
+  private lastLoad: CompareTarget | null = null;
 
   constructor(
     private readonly store: CompareStore,
@@ -278,8 +280,6 @@ export class CompareRunner {
     answer.state = "done";
     this.save(run);
   }
-
-  private lastLoad: CompareTarget | null = null;
 }
 
 function resolvePrompt(request: StartCompareRequest): CompareRun["prompt"] {

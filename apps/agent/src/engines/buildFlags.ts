@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { commandExists } from "../util/commandExists.js";
 
 const run = promisify(execFile);
 
@@ -31,7 +32,7 @@ export async function planBuild(): Promise<BuildPlan> {
   if (process.platform === "darwin")
     return { backend: "metal", flags: [...common, "-DGGML_METAL=ON"], reason: "macOS: Metal" };
   const computeCapability = await nvidiaComputeCapability();
-  if (computeCapability && (await has("nvcc"))) {
+  if (computeCapability && (await commandExists("nvcc"))) {
     return {
       backend: "cuda",
       flags: [
@@ -44,7 +45,7 @@ export async function planBuild(): Promise<BuildPlan> {
       reason: `NVIDIA GPU (compute ${computeCapability}) and nvcc found: CUDA, flash attention for all KV types`,
     };
   }
-  if ((await has("glslc")) && (await has("vulkaninfo"))) {
+  if ((await commandExists("glslc")) && (await commandExists("vulkaninfo"))) {
     return {
       backend: "vulkan",
       flags: [...common, "-DGGML_NATIVE=ON", "-DGGML_VULKAN=ON"],
@@ -73,11 +74,4 @@ async function nvidiaComputeCapability(): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-async function has(command: string): Promise<boolean> {
-  return run("sh", ["-c", `command -v ${command}`]).then(
-    () => true,
-    () => false,
-  );
 }

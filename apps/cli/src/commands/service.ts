@@ -63,7 +63,7 @@ export const serviceCommand: Command = {
             (scope === "system" ? SYSTEM_STATE_DIR : join(homedir(), ".quantdeck")),
         ),
         ...(scope === "system" && {
-          user: values["run-as"] ?? process.env.SUDO_USER ?? userInfo().username,
+          user: values["run-as"] ?? settings.sudoUser ?? userInfo().username,
         }),
       });
       if (values.print) return void stdout.write(unit);

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { SandboxStatus } from "@quantdeck/shared";
+import { commandExists } from "../../util/commandExists.js";
+import { SYSTEM_MOUNTS } from "./runSandboxed.js";
 
 const run = promisify(execFile);
 
@@ -31,7 +33,7 @@ export async function detectSandbox(): Promise<SandboxStatus> {
   if (process.getuid?.() === 0) commands.push("setpriv");
   await Promise.all(
     commands.map(async (command) => {
-      if (!(await found(command))) missing.push(command);
+      if (!(await commandExists(command))) missing.push(command);
     }),
   );
   for (const [module, name] of [
@@ -47,26 +49,9 @@ export async function detectSandbox(): Promise<SandboxStatus> {
   }
   // bwrap needs user namespaces; some kernels and containers forbid them.
   if (!missing.includes("bwrap")) {
-    const works = await run(
-      "bwrap",
-      [
-        "--unshare-all",
-        "--ro-bind",
-        "/usr",
-        "/usr",
-        "--symlink",
-        "usr/bin",
-        "/bin",
-        "--symlink",
-        "usr/lib",
-        "/lib",
-        "--symlink",
-        "usr/lib64",
-        "/lib64",
-        "/usr/bin/true",
-      ],
-      { timeout: 10_000 },
-    ).then(
+    const works = await run("bwrap", ["--unshare-all", ...SYSTEM_MOUNTS, "/usr/bin/true"], {
+      timeout: 10_000,
+    }).then(
       () => true,
       () => false,
     );
@@ -83,11 +68,4 @@ export async function detectSandbox(): Promise<SandboxStatus> {
           ? `sudo apt-get install ${packages.join(" ")}`
           : "Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1).",
   };
-}
-
-async function found(command: string): Promise<boolean> {
-  return run("sh", ["-c", `command -v ${command}`]).then(
-    () => true,
-    () => false,
-  );
 }
