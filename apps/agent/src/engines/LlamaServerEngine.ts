@@ -232,6 +232,8 @@ export class LlamaServerEngine extends EventEmitter<{
         throw new Error(`llama-server answered ${response.status}: ${body.slice(0, 200)}`);
       }
       for await (const chunk of serverSentEvents(response.body)) {
+        // llama-server reports a failure mid-stream as an event (e.g. output it cannot parse).
+        if (chunk.error) throw new Error(`llama-server: ${chunk.error.message ?? "error"}`);
         if (chunk.content) {
           firstTokenAt ??= performance.now();
           text += chunk.content;
@@ -301,6 +303,7 @@ export class LlamaServerEngine extends EventEmitter<{
 }
 
 interface CompletionChunk {
+  error?: { message?: string };
   content?: string;
   stop?: boolean;
   stop_type?: string;
