@@ -22,6 +22,8 @@ const build = spawnSync(
     "build",
     "--filter=@quantdeck/agent",
     "--filter=@quantdeck/web",
+    // The `quantdeck` command, so that it works beside the running agent.
+    "--filter=@quantdeck/cli",
     "--output-logs=errors-only",
   ],
   { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },

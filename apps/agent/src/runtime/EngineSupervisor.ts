@@ -108,7 +108,10 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       this.engine = this.spawn();
       await this.engine.ready;
       this.setState("idle");
-      log.info("engine switched", { engine: choice.kind, reason: choice.reason });
+      log.info(old ? "engine switched" : "engine started", {
+        engine: choice.kind,
+        reason: choice.reason,
+      });
       // Only llama-server keeps experts in RAM; the other engine loads the model whole.
       const target =
         reload && choice.kind !== "llama-server" && reload.options.cpuMoeLayers !== null
