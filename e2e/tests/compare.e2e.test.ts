@@ -37,7 +37,13 @@ it("runs a full comparison with the demo model and shows it honestly, beside a p
   await page.goto(`${dashboard.url}/compare`);
   // The guide's comparison by default: the same model with its KV cache at q8_0 and q4_0.
   await expect.poll(() => page.getByTestId("compare-target").count(), { timeout: 20_000 }).toBe(2);
-  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-add-pasted").click(); // before the model list may have arrived
+  // Every model column takes the first model on disk once the list is there.
+  await expect
+    .poll(() => page.getByTestId("compare-target").nth(1).locator("select").first().inputValue(), {
+      timeout: 20_000,
+    })
+    .toBe("quantdeck-demo");
   await page.getByTestId("compare-pasted").fill("The reference:\n```python\n" + HEPTAGON + "```\n");
   await page.getByTestId("compare-max-tokens").fill("32");
   await page.getByTestId("compare-record-seconds").fill("3");

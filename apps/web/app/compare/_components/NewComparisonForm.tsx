@@ -44,7 +44,11 @@ export function NewComparisonForm() {
     label: "",
     pasted: "",
   });
-  const targets: TargetDraft[] = drafts ?? [modelTarget("q8_0"), modelTarget("q4_0")];
+  // A column added before the model list arrived takes the first model once it does.
+  const targets: TargetDraft[] = (drafts ?? [modelTarget("q8_0"), modelTarget("q4_0")]).map(
+    (target) =>
+      target.kind === "model" && !target.model ? { ...target, model: firstModel } : target,
+  );
   const update = (index: number, change: Partial<TargetDraft>) =>
     setDrafts(targets.map((target, i) => (i === index ? { ...target, ...change } : target)));
 
