@@ -12,7 +12,7 @@ export const ENGINE_TOOLS = ["llama-server", "llama-bench", "ggml-rpc-server"] a
 const LOG_LINES_KEPT = 40;
 
 export interface EngineBuild {
-  /** Folder with bin/llama-server, bin/llama-bench, bin/rpc-server. */
+  /** Folder with bin/llama-server, bin/llama-bench, bin/ggml-rpc-server. */
   dir: string;
   commit: string;
   backend: BuildPlan["backend"];
@@ -28,9 +28,10 @@ export type BuildState =
   | { state: "done"; build: EngineBuild };
 
 /**
- * Builds llama.cpp's llama-server, llama-bench and rpc-server from the source bundled in
- * node-llama-cpp — the same llama.cpp version as the binding — offline, with cmake. Builds
- * are cached by commit and flags (a new node-llama-cpp or a new GPU means a new build).
+ * Builds llama.cpp's llama-server, llama-bench and ggml-rpc-server (RPC) from the source
+ * bundled in node-llama-cpp — the same llama.cpp version as the binding — offline, with
+ * cmake. Builds are cached by commit and flags (a new node-llama-cpp or a new GPU means a
+ * new build).
  */
 export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
   private current: BuildState = { state: "idle" };

@@ -313,7 +313,7 @@ export const en = {
   "engine.pref.server": "llama-server",
   "engine.build": "Build llama-server",
   "engine.rebuildNote":
-    "Builds llama.cpp's llama-server, llama-bench and rpc-server from the source that ships with Quantdeck (the same llama.cpp version), offline; about 10 minutes on 2 cores.",
+    "Builds llama.cpp's llama-server, llama-bench and rpc-server from the source that ships with Quantdeck (the same llama.cpp version), offline; about 12 minutes on 2 cores.",
   "engine.why.build":
     "Measured here: llama-server decodes at 0.94–1.01× of llama-bench, node-llama-cpp at 0.91–0.96×; only llama-server keeps MoE experts in RAM (--n-cpu-moe).",
   "engine.building": "Building: {step} ({percent}%)",

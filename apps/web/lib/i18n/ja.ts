@@ -316,7 +316,7 @@ export const ja: Record<keyof typeof en, string> = {
   "engine.pref.server": "llama-server",
   "engine.build": "llama-server をビルド",
   "engine.rebuildNote":
-    "Quantdeck に同梱のソース（同じ llama.cpp バージョン）から llama-server・llama-bench・rpc-server をオフラインでビルドします。2 コアで約 10 分。",
+    "Quantdeck に同梱のソース（同じ llama.cpp バージョン）から llama-server・llama-bench・rpc-server をオフラインでビルドします。2 コアで約 12 分。",
   "engine.why.build":
     "このマシンでの計測：llama-server は llama-bench の 0.94〜1.01 倍、node-llama-cpp は 0.91〜0.96 倍。MoE のエキスパートを RAM に置けるのは llama-server だけです（--n-cpu-moe）。",
   "engine.building": "ビルド中：{step}（{percent}%）",
