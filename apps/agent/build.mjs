@@ -1,25 +1,14 @@
-// Bundles the agent into dist/. Workspace packages (TypeScript source) are inlined;
-// npm dependencies stay external and load from node_modules at run time.
-import { copyFileSync, readFileSync } from "node:fs";
-import { build } from "esbuild";
+// Bundles the agent into dist/.
+import { copyFileSync } from "node:fs";
+import { bundleWorkspace } from "../../scripts/bundleWorkspace.mjs";
 
-const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
-const external = Object.keys(pkg.dependencies ?? {}).filter(
-  (name) => !name.startsWith("@quantdeck/"),
-);
-
-await build({
+await bundleWorkspace(new URL("./", import.meta.url), {
   // The agent, and the engine process it forks (the only code that loads node-llama-cpp).
-  entryPoints: { main: "src/main.ts", engineWorker: "src/runtime/worker/engineWorker.ts" },
-  outdir: "dist",
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  sourcemap: true,
-  external,
-  logLevel: "warning",
+  main: "src/main.ts",
+  engineWorker: "src/runtime/worker/engineWorker.ts",
 });
-
 // The script that runs inside the sandbox, found next to the bundle at run time.
-copyFileSync("src/compare/sandbox/insideSandbox.sh", "dist/insideSandbox.sh");
+copyFileSync(
+  new URL("./src/compare/sandbox/insideSandbox.sh", import.meta.url),
+  new URL("./dist/insideSandbox.sh", import.meta.url),
+);

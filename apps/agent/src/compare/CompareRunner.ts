@@ -156,10 +156,7 @@ export class CompareRunner {
     this.pumping = true;
     try {
       for (;;) {
-        const next = this.store
-          .list()
-          .filter((r) => r.state === "queued")
-          .sort((a, b) => a.createdAt - b.createdAt)[0];
+        const next = this.store.nextQueued();
         if (!next) return;
         await this.execute(next);
       }

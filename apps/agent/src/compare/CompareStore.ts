@@ -26,6 +26,16 @@ export class CompareStore {
     return rows.map((r) => parse(r.data)).filter((r): r is CompareRun => r !== null);
   }
 
+  /** The oldest run waiting to start, found in SQL rather than by parsing every run. */
+  nextQueued(): CompareRun | null {
+    const row = this.db
+      .prepare(
+        "SELECT data FROM compare_runs WHERE json_extract(data, '$.state') = 'queued' ORDER BY created_at LIMIT 1",
+      )
+      .get() as { data: string } | undefined;
+    return row ? parse(row.data) : null;
+  }
+
   delete(id: string): void {
     this.db.prepare("DELETE FROM compare_runs WHERE id = ?").run(id);
   }

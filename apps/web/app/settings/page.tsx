@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
+import { secondaryButton as button } from "@/components/formStyles";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
 import { EngineCard } from "./_components/EngineCard";
 import { agentHttp } from "@/lib/agent/httpClient";
@@ -12,8 +13,6 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 
 const input =
   "min-w-0 flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 font-mono text-sm dark:border-zinc-700";
-const button =
-  "rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800";
 
 export default function SettingsPage() {
   const { t } = useI18n();

@@ -8,7 +8,7 @@ import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { AnswerColumn } from "./AnswerColumn";
-import { secondaryButton } from "./styles";
+import { secondaryButton } from "@/components/formStyles";
 
 /**
  * One comparison, answers side by side: recordings playing together, checklists, code with

@@ -9,7 +9,7 @@ import { ErrorNote } from "@/components/ErrorNote";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
-import { control, option, primaryButton, secondaryButton } from "./styles";
+import { control, option, primaryButton, secondaryButton } from "@/components/formStyles";
 
 const CUSTOM = "custom";
 interface TargetDraft {

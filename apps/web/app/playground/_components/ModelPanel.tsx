@@ -12,11 +12,8 @@ import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { guideTips } from "@/lib/i18n/guideTips";
+import { control, option } from "@/components/formStyles";
 import type { MessageKey } from "@/lib/i18n/messages";
-
-const control =
-  "w-full rounded-md border border-zinc-300 bg-transparent px-2 py-1.5 text-sm dark:border-zinc-700";
-const option = "bg-white text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100";
 
 /** A labelled control with its one-line explanation underneath. */
 function Knob({ label, help, children }: { label: string; help: string; children: ReactNode }) {

@@ -4,15 +4,11 @@ import type { EnginePreference } from "@quantdeck/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
+import { field, secondaryButton as button } from "@/components/formStyles";
 import { UsageBar } from "@/components/UsageBar";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
-
-const button =
-  "rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
-const control =
-  "rounded-md border border-zinc-300 bg-transparent px-2 py-1.5 text-sm dark:border-zinc-700";
 
 /** Which engine serves and why; building llama-server; llama-bench of the loaded model. */
 export function EngineCard() {
@@ -46,7 +42,7 @@ export function EngineCard() {
       <label className="mb-3 flex items-center justify-between gap-3 text-sm">
         <span>{t("engine.preference")}</span>
         <select
-          className={control}
+          className={field}
           value={data.preference}
           onChange={(e) => prefer.mutate(e.target.value as EnginePreference)}
         >
