@@ -38,6 +38,7 @@ export interface AgentConfig {
     connections: number;
     chunkBytes: number;
     stallMs: number;
+    syncIntervalMs: number;
     retryBaseMs: number;
     maxAttempts: number;
   };
@@ -82,6 +83,7 @@ const envSchema = z.object({
     .min(4096)
     .default(32 * 1024 * 1024),
   QUANTDECK_DOWNLOAD_STALL_MS: z.coerce.number().int().min(100).default(20_000),
+  QUANTDECK_DOWNLOAD_SYNC_MS: z.coerce.number().int().min(100).default(10_000),
   QUANTDECK_DOWNLOAD_HOSTS: z.string().optional(),
   QUANTDECK_ENGINE: z.enum(["auto", "node-llama-cpp", "llama-server"]).default("auto"),
   QUANTDECK_ENGINE_DIR: z.string().min(1).optional(),
@@ -166,6 +168,7 @@ export function loadConfig(
       connections: e.QUANTDECK_DOWNLOAD_CONNECTIONS,
       chunkBytes: e.QUANTDECK_DOWNLOAD_CHUNK_BYTES,
       stallMs: e.QUANTDECK_DOWNLOAD_STALL_MS,
+      syncIntervalMs: e.QUANTDECK_DOWNLOAD_SYNC_MS,
       retryBaseMs: 250,
       maxAttempts: 8,
     },

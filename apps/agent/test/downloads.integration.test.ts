@@ -185,10 +185,14 @@ describe("downloads", () => {
   });
 
   it("survives the agent being killed mid-download and completes from what is on disk", async () => {
-    const ctx = await setup({ bandwidthPerConnection: 100_000 });
+    // Written chunks are synced and recorded once a second here (every 10 s by default).
+    const ctx = await setup(
+      { bandwidthPerConnection: 100_000 },
+      { QUANTDECK_DOWNLOAD_SYNC_MS: "1000" },
+    );
     const { body } = await startDownload(ctx.agent);
     const partway = await waitFor(ctx.agent, body.id, (j) => j.doneBytes > j.totalBytes * 0.3);
-    // Written chunks are synced and recorded once a second: let one recording happen.
+    // Let one recording happen.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     ctx.agent.process.kill("SIGKILL");
     await new Promise((resolve) => ctx.agent.process.once("exit", resolve));

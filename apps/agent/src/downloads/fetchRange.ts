@@ -118,19 +118,27 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
   let pendingBytes = 0;
   const flush = async () => {
     if (pendingBytes === 0) return;
-    const data =
-      pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+    const buffers = pending;
+    const bytes = pendingBytes;
     pending = [];
     pendingBytes = 0;
     try {
-      await request.file.write(data, 0, data.length, start + written);
+      // One vectored write of the chunks as they came: no copy into one big buffer.
+      let done = 0;
+      while (done < bytes) {
+        const { bytesWritten } = await request.file.writev(
+          done === 0 ? buffers : remainderAfter(buffers, done),
+          start + written + done,
+        );
+        done += bytesWritten;
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOSPC")
         throw new TransferError("diskFull", "the disk is full", written);
       throw error;
     }
-    written += data.length;
-    request.onBytes(data.length);
+    written += bytes;
+    request.onBytes(bytes);
   };
   let received = 0;
   try {
@@ -156,6 +164,21 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
   await flush();
   if (written < length) throw new TransferError("retry", "the connection ended early", written);
   return { etag };
+}
+
+/** What is left of `buffers` after their first `offset` bytes (after a short write). */
+function remainderAfter(buffers: Buffer[], offset: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let skip = offset;
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
 }
 
 const STALLED = "stalled";
