@@ -113,18 +113,31 @@ const llamaBenchOptions = {
   parallel: 1,
   cpuMoeLayers: null,
 } as const;
-const ratios = { server: [] as number[], direct: [] as number[], node: [] as number[] };
+const ratios = {
+  server: [] as number[],
+  direct: [] as number[],
+  node: [] as number[],
+  spare: [] as number[],
+};
 const speeds = {
   bench: [] as number[],
   server: [] as number[],
   direct: [] as number[],
   node: [] as number[],
+  spareBench: [] as number[],
+  spare: [] as number[],
 };
+// With every core computing, llama-server's HTTP and queue threads, the agent and the client
+// must preempt a compute thread for each token (and the other threads then wait at ggml's
+// barrier). One core left free shows how much of the gap that is: the same comparison, one
+// thread fewer on both sides.
+const spareThreads = threads > 1 ? threads - 1 : null;
 // Both agents stay up, each with the model loaded; only one generates at a time. This box's
 // speed drifts by ±15% over tens of seconds (other tenants), so every round measures all
 // four back to back and the ratios are taken within a round, then their median reported.
 const serverAgent = await agentWith("llama-server", modelsDir, threads);
 const nodeAgent = await agentWith("node-llama-cpp", modelsDir, threads);
+const spareAgent = spareThreads ? await agentWith("llama-server", modelsDir, spareThreads) : null;
 try {
   for (let round = 0; round < RUNS; round++) {
     const reference = await runLlamaBench(build, modelPath, llamaBenchOptions, {
@@ -143,6 +156,18 @@ try {
     ratios.server.push(server / tg);
     ratios.direct.push(direct / tg);
     ratios.node.push(node / server);
+    if (spareAgent && spareThreads) {
+      const spareBench = await runLlamaBench(
+        build,
+        modelPath,
+        { ...llamaBenchOptions, threads: spareThreads },
+        { prompt: 0, generate: MAX_TOKENS, repetitions: 1 },
+      );
+      const spare = await streamOnce(spareAgent.url);
+      speeds.spareBench.push(spareBench.generationTokensPerSecond);
+      speeds.spare.push(spare);
+      ratios.spare.push(spare / spareBench.generationTokensPerSecond);
+    }
     console.error(
       `round ${round + 1}: llama-bench ${tg.toFixed(1)}, agent/llama-server ${server.toFixed(1)}, llama-server direct ${direct.toFixed(1)}, agent/node-llama-cpp ${node.toFixed(1)} tok/s`,
     );
@@ -161,7 +186,11 @@ try {
   console.log(
     `agent → WS, node-llama-cpp engine ${tok(speeds.node)} tok/s  ratio ${median(ratios.node).toFixed(3)} of the llama-server engine`,
   );
+  if (spareThreads)
+    console.log(
+      `with a core to spare (${spareThreads} threads): llama-bench ${tok(speeds.spareBench)} tok/s, agent → WS via llama-server ${tok(speeds.spare)} tok/s  ratio ${median(ratios.spare).toFixed(3)}`,
+    );
 } finally {
-  await Promise.all([serverAgent.stop(), nodeAgent.stop()]);
+  await Promise.all([serverAgent.stop(), nodeAgent.stop(), spareAgent?.stop()]);
   rmSync(modelsDir, { recursive: true, force: true });
 }

@@ -36,6 +36,14 @@ describe("loadConfig", () => {
     expect(config.token).toHaveLength(32);
   });
 
+  it("takes the user's own llama-server only when it is an executable file", () => {
+    expect(loadConfig([], { QUANTDECK_LLAMA_SERVER: "/bin/sh" }).llamaServerPath).toBe("/bin/sh");
+    expect(() => loadConfig([], { QUANTDECK_LLAMA_SERVER: "/nonexistent/llama-server" })).toThrow(
+      /QUANTDECK_LLAMA_SERVER is not an executable file/,
+    );
+    expect(() => loadConfig([], { QUANTDECK_LLAMA_SERVER: "/etc" })).toThrow(ConfigError);
+  });
+
   it("refuses a short token", () => {
     expect(() => loadConfig([], { QUANTDECK_TOKEN: "short" })).toThrow(/too short/);
   });

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -48,6 +49,8 @@ export interface AgentConfig {
   engine: "auto" | "node-llama-cpp" | "llama-server";
   /** Where llama.cpp builds are cached (shared by every data folder). Defaults to ~/.cache/quantdeck/engines. */
   engineCacheDir: string;
+  /** A llama-server the user built or installed, used instead of Quantdeck's own build. Defaults to none. */
+  llamaServerPath: string | undefined;
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -87,6 +90,7 @@ const envSchema = z.object({
   QUANTDECK_DOWNLOAD_HOSTS: z.string().optional(),
   QUANTDECK_ENGINE: z.enum(["auto", "node-llama-cpp", "llama-server"]).default("auto"),
   QUANTDECK_ENGINE_DIR: z.string().min(1).optional(),
+  QUANTDECK_LLAMA_SERVER: z.string().min(1).optional(),
   XDG_CACHE_HOME: z.string().min(1).optional(),
 });
 
@@ -140,6 +144,13 @@ export function loadConfig(
       "Set QUANTDECK_TOKEN (16+ characters, e.g. `openssl rand -hex 24`), or keep the default 127.0.0.1 and use SSH port forwarding.",
     );
   }
+  const llamaServerPath = e.QUANTDECK_LLAMA_SERVER ? absolute(e.QUANTDECK_LLAMA_SERVER) : undefined;
+  if (llamaServerPath && !isExecutableFile(llamaServerPath)) {
+    throw new ConfigError(
+      `QUANTDECK_LLAMA_SERVER is not an executable file: ${llamaServerPath}`,
+      "Point it at a llama-server binary (e.g. ~/llama.cpp/build/bin/llama-server), or unset it to use Quantdeck's own build.",
+    );
+  }
   if (token && token.length < MIN_TOKEN_LENGTH) {
     throw new ConfigError(
       `QUANTDECK_TOKEN is too short (${token.length} characters).`,
@@ -181,6 +192,7 @@ export function loadConfig(
       e.QUANTDECK_ENGINE_DIR ??
         join(e.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines"),
     ),
+    llamaServerPath,
     hubEndpoint: e.HF_ENDPOINT,
     hubToken: e.HF_TOKEN?.trim() || undefined,
     huggingFaceCache: absolute(
@@ -193,4 +205,13 @@ export function loadConfig(
 function absolute(path: string): string {
   const expanded = path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
   return isAbsolute(expanded) ? expanded : resolve(expanded);
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -93,6 +93,7 @@ async function main() {
     settings,
     config.engine,
     (status) => publishEngine(status),
+    config.llamaServerPath,
   );
   const { choice, factory } = await engines.initialChoice();
   await supervisor.switchEngine(factory, choice);

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
   benchResultSchema,
@@ -241,5 +241,62 @@ describe("the llama-server engine", () => {
     expect(refused.body).toMatchObject({ error: { code: "invalidLoadOptions" } });
     await json("/api/engine", { method: "PUT", body: JSON.stringify({ preference: "auto" }) });
     expect((await runtime()).engine.kind).toBe("llama-server");
+  });
+});
+
+describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
+  it("serves instead of a build of ours, says so, and explains a missing llama-bench", async () => {
+    // A llama-server somewhere else, without llama-bench beside it: our build's binary, copied.
+    const dir = mkdtempSync(join(tmpdir(), "quantdeck-own-server-"));
+    const own = join(dir, "llama-server");
+    copyFileSync(join(build.dir, "bin", "llama-server"), own);
+    chmodSync(own, 0o755);
+    const mine = await startAgent({
+      env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "auto", QUANTDECK_LLAMA_SERVER: own },
+    });
+    try {
+      const call = async (path: string, init?: RequestInit) => {
+        const response = await fetch(`${mine.url}${path}`, {
+          ...init,
+          headers: { "Content-Type": "application/json" },
+        });
+        return { status: response.status, body: await response.json() };
+      };
+      const status = engineStatusSchema.parse((await call("/api/engine")).body);
+      expect(status.current.kind).toBe("llama-server");
+      expect(status.current.reason).toMatch(/^Your own llama-server \(QUANTDECK_LLAMA_SERVER/);
+      expect(status.build).toMatchObject({
+        state: "done",
+        build: { backend: "user", supplied: { path: own } },
+      });
+
+      const load = await call("/api/runtime/load", {
+        method: "POST",
+        body: JSON.stringify({ model: "quantdeck-demo", options: RECIPE }),
+      });
+      expect(load.status).toBe(200);
+      const runtimeStatus = runtimeStatusSchema.parse((await call("/api/runtime")).body);
+      expect(readFileSync(`/proc/${runtimeStatus.enginePid}/cmdline`, "utf8").split("\0")[0]).toBe(
+        own,
+      );
+      const answer = await call("/api/runtime/generate", {
+        method: "POST",
+        body: JSON.stringify(greedy("The heptagon")),
+      });
+      expect(answer.status).toBe(200);
+      expect(generationResultSchema.parse(answer.body).stats.generatedTokens).toBeGreaterThan(0);
+
+      const bench = await call("/api/runtime/bench", { method: "POST" });
+      expect(bench.status).toBe(409);
+      expect(bench.body).toMatchObject({
+        error: {
+          code: "engineUnavailable",
+          title: "There is no llama-bench beside your llama-server",
+        },
+      });
+    } finally {
+      await mine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

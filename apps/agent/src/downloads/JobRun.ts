@@ -19,9 +19,10 @@ export interface DownloadSettings {
   /**
    * Written chunks are synced to disk and recorded at most this often (and always when a
    * file is complete, and when the job stops). Defaults to 10 s. A sync makes the agent do,
-   * during the transfer, the writeback the kernel would otherwise do in the background: on
-   * a 2-core box syncing every second cost a quarter of the throughput. A hard crash or a
-   * power cut costs at most this long of transfer again; a stop (pause, SIGTERM) none.
+   * during the transfer, the writeback the kernel would otherwise do in the background
+   * (measured on a 512 MiB download: 1.1–1.3 s of kernel time with a sync every second,
+   * 0.5–0.7 s without). A hard crash or a power cut costs at most this long of transfer
+   * again; a stop (pause, SIGTERM) costs nothing.
    */
   syncIntervalMs: number;
   /** First retry pause; it doubles each attempt. Defaults to 250 ms. */

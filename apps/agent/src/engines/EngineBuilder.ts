@@ -9,16 +9,28 @@ import { planBuild, type BuildPlan } from "./buildFlags.js";
 
 /** The tools Quantdeck builds from llama.cpp's source (linked statically: they can move). */
 export const ENGINE_TOOLS = ["llama-server", "llama-bench", "ggml-rpc-server"] as const;
+export type EngineTool = (typeof ENGINE_TOOLS)[number];
 const LOG_LINES_KEPT = 40;
 
 export interface EngineBuild {
   /** Folder with bin/llama-server, bin/llama-bench, bin/ggml-rpc-server. */
   dir: string;
   commit: string;
-  backend: BuildPlan["backend"];
+  /** "user": the user's own llama-server (QUANTDECK_LLAMA_SERVER), not built here. */
+  backend: BuildPlan["backend"] | "user";
   flags: string[];
   builtAt: string;
   seconds: number;
+  /** For the user's own llama-server: its path, and llama-bench's when it sits beside it. */
+  supplied?: { server: string; bench: string | null; version: string };
+}
+
+/** Where a tool of a build is; null when the build has none (a user's llama-server without llama-bench). */
+export function toolPath(build: EngineBuild, tool: EngineTool): string | null {
+  if (!build.supplied) return join(build.dir, "bin", tool);
+  if (tool === "llama-server") return build.supplied.server;
+  if (tool === "llama-bench") return build.supplied.bench;
+  return null;
 }
 
 export type BuildState =

@@ -6,16 +6,20 @@ import type { SettingsStore } from "../store/SettingsStore.js";
 import { log } from "../util/log.js";
 import { planBuild } from "./buildFlags.js";
 import { chooseEngine } from "./chooseEngine.js";
-import type { EngineBuild, EngineBuilder } from "./EngineBuilder.js";
+import { toolPath, type EngineBuild, type EngineBuilder } from "./EngineBuilder.js";
 import { LlamaServerEngine } from "./LlamaServerEngine.js";
 import { runLlamaBench } from "./runLlamaBench.js";
+import { suppliedBuild } from "./suppliedBuild.js";
 
 /**
  * The engines: which one serves (and why), building llama-server, switching, and
  * llama-bench. The supervisor does the serving; this decides with what.
  */
 export class EngineManager {
+  /** The llama-server in use: the user's own when given, else our cached build. */
   private build: EngineBuild | null = null;
+  /** Why the user's llama-server could not be used, if it could not. */
+  private suppliedProblem: string | null = null;
   private plan: { backend: string; reason: string } = { backend: "cpu", reason: "" };
 
   constructor(
@@ -25,6 +29,8 @@ export class EngineManager {
     /** QUANTDECK_ENGINE, used until the dashboard sets a preference. */
     private readonly defaultPreference: EnginePreference,
     private readonly publish: (status: EngineStatus) => void,
+    /** QUANTDECK_LLAMA_SERVER: the user's own llama-server, preferred to our build. */
+    private readonly llamaServerPath?: string,
   ) {
     builder.on("state", () => this.publish(this.status()));
   }
@@ -33,8 +39,15 @@ export class EngineManager {
   async initialChoice(): Promise<{ choice: EngineChoice; factory: EngineFactory }> {
     const plan = await planBuild();
     this.plan = { backend: plan.backend, reason: plan.reason };
-    this.build = await this.builder.findBuild().catch(() => null);
-    const choice = chooseEngine(this.preference, this.build);
+    if (this.llamaServerPath) {
+      this.build = await suppliedBuild(this.llamaServerPath).catch((error: unknown) => {
+        this.suppliedProblem = error instanceof Error ? error.message : String(error);
+        log.error("QUANTDECK_LLAMA_SERVER cannot be used", { error: this.suppliedProblem });
+        return null;
+      });
+    }
+    this.build ??= await this.builder.findBuild().catch(() => null);
+    const choice = chooseEngine(this.preference, this.build, this.suppliedProblem);
     return { choice, factory: this.factoryFor(choice) };
   }
 
@@ -45,7 +58,7 @@ export class EngineManager {
   status(): EngineStatus {
     const state = this.builder.state;
     const build =
-      state.state === "idle" && this.build
+      (state.state === "idle" || this.build?.supplied) && this.build
         ? ({ state: "done", build: describeBuild(this.build) } as const)
         : state.state === "done"
           ? ({ state: "done", build: describeBuild(state.build) } as const)
@@ -64,6 +77,7 @@ export class EngineManager {
     if (this.builder.state.state !== "building") {
       this.builder.build().then(
         async (build) => {
+          if (this.build?.supplied) return; // the user's own llama-server stays in use
           this.build = build;
           await this.reconsider();
         },
@@ -101,6 +115,15 @@ export class EngineManager {
         },
         409,
       );
+    if (!toolPath(this.build, "llama-bench"))
+      throw new RuntimeError(
+        {
+          code: "engineUnavailable",
+          title: "There is no llama-bench beside your llama-server",
+          hint: `Put llama-bench in ${this.build.dir} (it is built with llama-server), or unset QUANTDECK_LLAMA_SERVER to use Quantdeck's own build.`,
+        },
+        409,
+      );
     const measured = await runLlamaBench(this.build, target.path, loaded.options);
     const result: BenchResult = {
       modelId: loaded.id,
@@ -115,7 +138,7 @@ export class EngineManager {
   }
 
   private async reconsider(): Promise<void> {
-    const choice = chooseEngine(this.preference, this.build);
+    const choice = chooseEngine(this.preference, this.build, this.suppliedProblem);
     const current = this.supervisor.status().engine;
     if (choice.kind !== current.kind || choice.reason !== current.reason)
       await this.supervisor.switchEngine(this.factoryFor(choice), choice);
@@ -137,5 +160,8 @@ function describeBuild(build: EngineBuild) {
     flags: build.flags,
     builtAt: build.builtAt,
     seconds: build.seconds,
+    supplied: build.supplied
+      ? { path: build.supplied.server, version: build.supplied.version }
+      : null,
   };
 }

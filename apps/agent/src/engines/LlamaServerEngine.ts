@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import type { ChatMessage, GenerationStats, StopReason } from "@quantdeck/shared";
 import { readModelHeaders } from "../catalog/readModelAnatomy.js";
 import type { EngineEvent, EngineRequest, LoadedInfo } from "../runtime/engineMessages.js";
-import type { EngineBuild } from "./EngineBuilder.js";
+import { toolPath, type EngineBuild } from "./EngineBuilder.js";
 import { llamaServerArgs } from "./llamaServerArgs.js";
 
 type LoadRequest = Extract<EngineRequest, { type: "load" }>;
@@ -34,8 +33,13 @@ export class LlamaServerEngine extends EventEmitter<{
   private exited = false;
   private logTail: string[] = [];
 
-  constructor(private readonly build: EngineBuild) {
+  private readonly serverPath: string;
+
+  constructor(build: EngineBuild) {
     super();
+    const path = toolPath(build, "llama-server");
+    if (!path) throw new Error("this build has no llama-server");
+    this.serverPath = path;
   }
 
   get pid(): number | undefined {
@@ -100,7 +104,7 @@ export class LlamaServerEngine extends EventEmitter<{
     const port = await freePort();
     const args = llamaServerArgs(request.modelPath, request.options, port);
     if (request.gpu === false) args.push("--device", "none");
-    const child = spawn(join(this.build.dir, "bin", "llama-server"), args, {
+    const child = spawn(this.serverPath, args, {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.starting = child;
@@ -267,7 +271,7 @@ export class LlamaServerEngine extends EventEmitter<{
 
   private async listDevices() {
     const output = await new Promise<string>((resolve) => {
-      const child = spawn(join(this.build.dir, "bin", "llama-server"), ["--list-devices"], {
+      const child = spawn(this.serverPath, ["--list-devices"], {
         stdio: ["ignore", "pipe", "pipe"],
       });
       let text = "";

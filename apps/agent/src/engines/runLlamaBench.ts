@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import type { ResolvedLoadOptions } from "@quantdeck/shared";
-import type { EngineBuild } from "./EngineBuilder.js";
+import { toolPath, type EngineBuild } from "./EngineBuilder.js";
 
 const run = promisify(execFile);
 
@@ -47,7 +46,9 @@ export async function runLlamaBench(
     "json",
   ];
   if (options.cpuMoeLayers !== null) args.push("--n-cpu-moe", String(options.cpuMoeLayers));
-  const { stdout } = await run(join(build.dir, "bin", "llama-bench"), args, {
+  const bench = toolPath(build, "llama-bench");
+  if (!bench) throw new Error("this llama.cpp has no llama-bench");
+  const { stdout } = await run(bench, args, {
     maxBuffer: 16 * 1024 * 1024,
     timeout: 30 * 60_000,
   });

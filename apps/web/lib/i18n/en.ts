@@ -315,9 +315,10 @@ export const en = {
   "engine.rebuildNote":
     "Builds llama.cpp's llama-server, llama-bench and rpc-server from the source that ships with Quantdeck (the same llama.cpp version), offline; about 12 minutes on 2 cores.",
   "engine.why.build":
-    "Measured here: llama-server decodes at 0.94–1.01× of llama-bench, node-llama-cpp at 0.91–0.96×; only llama-server keeps MoE experts in RAM (--n-cpu-moe).",
+    "Measured on a 2-core test machine: node-llama-cpp generates at 0.93–1.00× of llama-server's speed. Only llama-server keeps MoE experts in RAM (--n-cpu-moe), serves Prometheus metrics and splits a model across machines (RPC). Once built, “Benchmark the loaded model” measures this machine.",
   "engine.building": "Building: {step} ({percent}%)",
   "engine.built": "Built ({backend}, {seconds} s, llama.cpp {commit})",
+  "engine.supplied": "Your own llama-server (QUANTDECK_LLAMA_SERVER): {path}, {version}",
   "engine.failed": "The build failed",
   "engine.plan": "This machine",
   "engine.bench": "Benchmark the loaded model",

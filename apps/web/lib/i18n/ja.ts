@@ -318,9 +318,10 @@ export const ja: Record<keyof typeof en, string> = {
   "engine.rebuildNote":
     "Quantdeck に同梱のソース（同じ llama.cpp バージョン）から llama-server・llama-bench・rpc-server をオフラインでビルドします。2 コアで約 12 分。",
   "engine.why.build":
-    "このマシンでの計測：llama-server は llama-bench の 0.94〜1.01 倍、node-llama-cpp は 0.91〜0.96 倍。MoE のエキスパートを RAM に置けるのは llama-server だけです（--n-cpu-moe）。",
+    "2 コアの検証機での計測：node-llama-cpp の生成速度は llama-server の 0.93〜1.00 倍。MoE のエキスパートを RAM に置けるのは llama-server だけです（--n-cpu-moe）。Prometheus メトリクスと RPC による複数マシン分散も llama-server のみ。ビルド後は「読み込み中のモデルをベンチマーク」でこのマシンの速度を測れます。",
   "engine.building": "ビルド中：{step}（{percent}%）",
   "engine.built": "ビルド済み（{backend}、{seconds} 秒、llama.cpp {commit}）",
+  "engine.supplied": "ユーザー指定の llama-server（QUANTDECK_LLAMA_SERVER）：{path}、{version}",
   "engine.failed": "ビルドに失敗しました",
   "engine.plan": "このマシン",
   "engine.bench": "読み込み中のモデルをベンチマーク",

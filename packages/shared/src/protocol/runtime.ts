@@ -254,6 +254,8 @@ export const engineBuildStateSchema = z.discriminatedUnion("state", [
       flags: z.array(z.string()),
       builtAt: z.string(),
       seconds: z.number(),
+      /** The user's own llama-server (QUANTDECK_LLAMA_SERVER), in use instead of a build. */
+      supplied: z.object({ path: z.string(), version: z.string() }).nullable().optional(),
     }),
   }),
 ]);

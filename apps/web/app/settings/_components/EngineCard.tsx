@@ -55,7 +55,15 @@ export function EngineCard() {
         {t("engine.plan")}: {data.plan.reason}
       </p>
       <div className="mt-3 grid gap-2" data-testid="engine-build" data-state={state.state}>
-        {state.state === "done" && (
+        {state.state === "done" && state.build.supplied && (
+          <p className="text-sm" data-testid="engine-supplied">
+            {t("engine.supplied", {
+              path: state.build.supplied.path,
+              version: state.build.supplied.version,
+            })}
+          </p>
+        )}
+        {state.state === "done" && !state.build.supplied && (
           <p className="text-sm">
             {t("engine.built", {
               backend: state.build.backend,

@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import type { EngineBuild } from "./EngineBuilder.js";
+
+const run = promisify(execFile);
+
+/**
+ * The user's own llama-server (QUANTDECK_LLAMA_SERVER) — a CUDA build made by hand, a
+ * distribution's package — described like a build of ours. Its `--version` must answer as
+ * llama.cpp does (`version: 0.4.0-dev (build 1, commit 80fb11a)`, or `version: 6500
+ * (80fb11ac)` before 2026); llama-bench is used when it sits beside it.
+ */
+export async function suppliedBuild(serverPath: string): Promise<EngineBuild> {
+  let output: string;
+  try {
+    const { stdout, stderr } = await run(serverPath, ["--version"], { timeout: 15_000 });
+    output = `${stdout}\n${stderr}`;
+  } catch (error) {
+    throw new Error(`${serverPath} --version failed: ${String(error).slice(0, 200)}`);
+  }
+  const version = /version:\s*([^\s(]+)\s*\((?:build \d+, commit )?([0-9a-f]{6,40})\)/.exec(output);
+  if (!version)
+    throw new Error(`${serverPath} does not look like llama.cpp's llama-server (no version line)`);
+  const bench = join(dirname(serverPath), "llama-bench");
+  return {
+    dir: dirname(serverPath),
+    commit: version[2] ?? "",
+    backend: "user",
+    flags: [],
+    builtAt: statSync(serverPath).mtime.toISOString(),
+    seconds: 0,
+    supplied: {
+      server: serverPath,
+      bench: isExecutable(bench) ? bench : null,
+      version: version[0].replace(/^version:\s*/, ""),
+    },
+  };
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
