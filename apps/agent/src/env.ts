@@ -1,9 +1,9 @@
-import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { isLoopbackHost } from "./api/security/hostChecks.js";
+import { isExecutableFile } from "./util/isExecutableFile.js";
 
 /**
  * The agent's configuration, from command-line flags first, then the environment.
@@ -205,13 +205,4 @@ export function loadConfig(
 function absolute(path: string): string {
   const expanded = path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
   return isAbsolute(expanded) ? expanded : resolve(expanded);
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -26,13 +26,15 @@ const builder = new EngineBuilder(CACHE, SOURCE);
 let build: EngineBuild;
 let agent: RunningAgent;
 
-const json = async (path: string, init?: RequestInit) => {
-  const response = await fetch(`${agent.url}${path}`, {
+/** A JSON call to the agent at `base`. */
+const jsonAt = async (base: string, path: string, init?: RequestInit) => {
+  const response = await fetch(`${base}${path}`, {
     ...init,
     headers: { "Content-Type": "application/json" },
   });
   return { status: response.status, body: await response.json() };
 };
+const json = (path: string, init?: RequestInit) => jsonAt(agent.url, path, init);
 const runtime = async (): Promise<RuntimeStatus> =>
   runtimeStatusSchema.parse((await json("/api/runtime")).body);
 const greedy = (prompt: string) => ({
@@ -255,13 +257,7 @@ describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
       env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "auto", QUANTDECK_LLAMA_SERVER: own },
     });
     try {
-      const call = async (path: string, init?: RequestInit) => {
-        const response = await fetch(`${mine.url}${path}`, {
-          ...init,
-          headers: { "Content-Type": "application/json" },
-        });
-        return { status: response.status, body: await response.json() };
-      };
+      const call = (path: string, init?: RequestInit) => jsonAt(mine.url, path, init);
       const status = engineStatusSchema.parse((await call("/api/engine")).body);
       expect(status.current.kind).toBe("llama-server");
       expect(status.current.reason).toMatch(/^Your own llama-server \(QUANTDECK_LLAMA_SERVER/);

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { isExecutableFile } from "../util/isExecutableFile.js";
 import type { EngineBuild } from "./EngineBuilder.js";
 
 const run = promisify(execFile);
@@ -33,17 +34,8 @@ export async function suppliedBuild(serverPath: string): Promise<EngineBuild> {
     seconds: 0,
     supplied: {
       server: serverPath,
-      bench: isExecutable(bench) ? bench : null,
+      bench: isExecutableFile(bench) ? bench : null,
       version: version[0].replace(/^version:\s*/, ""),
     },
   };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
