@@ -1,36 +1,30 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
-import { startDashboard } from "@quantdeck/web/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
+import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SCREENSHOTS = join(here, "../screenshots");
 const HEPTAGON = readFileSync(
   join(here, "../../apps/agent/test/fixtures/programs/heptagon.py"),
   "utf8",
 );
 
-let agent: RunningAgent;
-let dashboard: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Browser;
+let stack: Stack;
+let dashboard: Stack["dashboard"];
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  agent = await startAgent({ env: { QUANTDECK_GPU: "off" } });
-  dashboard = await startDashboard(agent.url);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  stack = await startStack({
+    agentEnv: { QUANTDECK_GPU: "off" },
+    viewport: { width: 1600, height: 1000 },
+  });
+  ({ dashboard, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
-  await agent?.stop();
+  await stack?.stop();
 });
 
 it("runs a full comparison with the demo model and shows it honestly, beside a program that works", async () => {

@@ -1,31 +1,23 @@
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-import { startDashboard } from "@quantdeck/web/testing";
+import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
-
+let stack: Stack;
+/** The stack's agent, and later the one started again on its port. */
 let agent: RunningAgent;
-let dashboard: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Browser;
+let dashboard: Stack["dashboard"];
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  agent = await startAgent();
-  dashboard = await startDashboard(agent.url);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  stack = await startStack({ viewport: { width: 1280, height: 800 } });
+  ({ agent, dashboard, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
+  await stack?.stop();
   await agent?.stop();
 });
 

@@ -1,22 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
 import { startTestHub } from "@quantdeck/test-hub";
-import { startDashboard } from "@quantdeck/web/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
+import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
 const repoDir = mkdtempSync(join(tmpdir(), "quantdeck-e2e-repo-"));
 const folderDir = mkdtempSync(join(tmpdir(), "quantdeck-e2e-folder-"));
 let hub: Awaited<ReturnType<typeof startTestHub>>;
-let agent: RunningAgent;
-let dashboard: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Browser;
+let stack: Stack;
+let dashboard: Stack["dashboard"];
 let page: Page;
 
 beforeAll(async () => {
@@ -35,22 +29,19 @@ beforeAll(async () => {
     repos: [{ repo: "quantdeck/Tiny-GGUF", dir: repoDir }],
     bandwidthPerConnection: 300_000,
   });
-  agent = await startAgent({
-    env: {
+  stack = await startStack({
+    agentEnv: {
       QUANTDECK_GPU: "off",
       HF_ENDPOINT: hub.url,
       QUANTDECK_DOWNLOAD_CHUNK_BYTES: String(64 * 1024),
     },
+    viewport: { width: 1280, height: 1000 },
   });
-  dashboard = await startDashboard(agent.url);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  ({ dashboard, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
-  await agent?.stop();
+  await stack?.stop();
   await hub?.close();
   rmSync(repoDir, { recursive: true, force: true });
   rmSync(folderDir, { recursive: true, force: true });

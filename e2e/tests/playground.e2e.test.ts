@@ -1,30 +1,22 @@
 import { join } from "node:path";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
-import { startDashboard } from "@quantdeck/web/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
+import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../screenshots");
-
-let agent: RunningAgent;
-let dashboard: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Browser;
+let stack: Stack;
+let dashboard: Stack["dashboard"];
 let page: Page;
 
 beforeAll(async () => {
-  agent = await startAgent({ env: { QUANTDECK_GPU: "off" } });
-  dashboard = await startDashboard(agent.url);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  stack = await startStack({
+    agentEnv: { QUANTDECK_GPU: "off" },
+    viewport: { width: 1280, height: 900 },
+  });
+  ({ dashboard, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
-  await agent?.stop();
+  await stack?.stop();
 });
 
 describe("playground", () => {
