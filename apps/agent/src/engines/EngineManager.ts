@@ -58,7 +58,8 @@ export class EngineManager {
   status(): EngineStatus {
     const state = this.builder.state;
     const build =
-      (state.state === "idle" || this.build?.supplied) && this.build
+      // The build in use is shown unless one of ours is being built (the user's own always).
+      this.build && (this.build.supplied || state.state === "idle")
         ? ({ state: "done", build: describeBuild(this.build) } as const)
         : state.state === "done"
           ? ({ state: "done", build: describeBuild(state.build) } as const)
