@@ -9,9 +9,16 @@ const TSX = join(
 );
 const HUB_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "hubProcess.ts");
 
-/** Starts the test hub as its own process; resolves with its URL and a close function. */
-export async function startHubProcess(repo: string, dir: string, bandwidthPerConnection?: number) {
-  const args = [TSX, HUB_SCRIPT, repo, dir];
+/**
+ * Starts the test hub as its own process, publishing `dir` as each of `repos`; resolves with
+ * its URL and a close function.
+ */
+export async function startHubProcess(
+  repos: string[],
+  dir: string,
+  bandwidthPerConnection?: number,
+) {
+  const args = [TSX, HUB_SCRIPT, repos.join(","), dir];
   if (bandwidthPerConnection) args.push(String(bandwidthPerConnection));
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {

@@ -56,7 +56,13 @@ interface ArmedFault {
 export async function startTestHub(options: TestHubOptions) {
   const pageSize = options.pageSize ?? 1000;
   const files = new Map<string, FileEntry[]>();
-  for (const { repo, dir } of options.repos) files.set(repo, listFiles(dir));
+  // Repos published from the same folder share one listing (its hashes are computed once).
+  const listings = new Map<string, FileEntry[]>();
+  for (const { repo, dir } of options.repos) {
+    const listing = listings.get(dir) ?? listFiles(dir);
+    listings.set(dir, listing);
+    files.set(repo, [...listing]);
+  }
   for (const v of options.virtualFiles ?? [])
     files.get(v.repo)?.push({ path: v.path, size: v.size, sha256: v.sha256, abs: "" });
   const requests: {

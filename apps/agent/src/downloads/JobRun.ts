@@ -3,6 +3,7 @@ import { mkdir, open, rename, rm, stat, truncate, type FileHandle } from "node:f
 import { dirname } from "node:path";
 import type { ApiError } from "@quantdeck/shared";
 import { resolveInsideModels } from "../models/resolveInsideModels.js";
+import { log } from "../util/log.js";
 import type { DownloadStore, StoredDownload, StoredFile } from "./DownloadStore.js";
 import { fetchRange } from "./fetchRange.js";
 import type { HubClient } from "./HubClient.js";
@@ -78,6 +79,7 @@ export class JobRun {
   private recordTimer: NodeJS.Timeout | null = null;
   private readonly recording = new Map<FileRun, Promise<void>>();
   bytesThisRun = 0;
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly job: StoredDownload,
@@ -344,6 +346,12 @@ export class JobRun {
 
   private async verifyAndMove(file: FileRun): Promise<void> {
     file.state = "verifying";
+    log.info("file transferred", {
+      id: this.job.id,
+      path: file.stored.path,
+      bytes: file.stored.size,
+      seconds: (Date.now() - this.startedAt) / 1000,
+    });
     // The checksum pass reads the file back from the page cache while its last chunks are
     // synced to disk: side by side, the two take about as long as the slower one.
     const [actual] = await Promise.all([

@@ -1,6 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { ConnectionPool, type Exchange } from "./http/ConnectionPool.js";
+import { StallError } from "./http/HttpConnection.js";
+import type { ResponseHead } from "./http/responseHead.js";
 import { TransferError } from "./TransferError.js";
 
 export interface RangeRequest {
@@ -22,8 +23,6 @@ export interface RangeRequest {
 }
 
 const MAX_REDIRECTS = 5;
-/** Bytes gathered before each write to disk. */
-const WRITE_BYTES = 1024 * 1024;
 
 /**
  * Fetches bytes start..end of a file into `file` at the same offsets. Follows redirects to
@@ -31,9 +30,9 @@ const WRITE_BYTES = 1024 * 1024;
  * throws a TransferError saying how far it got, and the caller decides what next.
  */
 export async function fetchRange(request: RangeRequest): Promise<{ etag: string | null }> {
-  const { start, end } = request;
+  const { start, end, signal, stallMs } = request;
   let url = new URL(request.url);
-  let response: IncomingMessage | undefined;
+  let response: Exchange | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers: Record<string, string> = {
       ...request.headersFor(url),
@@ -41,15 +40,15 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
     };
     if (request.ifRange) headers["If-Range"] = request.ifRange;
     try {
-      response = await get(url, headers, request.signal, request.stallMs);
+      response = await pool.get(url, headers, { signal, stallMs });
     } catch (error) {
-      if (request.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       throw new TransferError("retry", `connection failed: ${errorText(error)}`);
     }
-    const location = response.headers.location;
-    const status = response.statusCode ?? 0;
+    const location = response.head.headers.location;
+    const status = response.head.status;
     if (status >= 300 && status < 400 && location) {
-      response.resume(); // discard the body; the socket goes back to the pool
+      await response.discard(); // the connection stays open for the next chunk's redirect
       const next = new URL(location, url);
       if (!request.isAllowedHost(next)) {
         throw new TransferError(
@@ -63,107 +62,96 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
     break;
   }
   if (!response) throw new TransferError("retry", "no response");
-  const status = response.statusCode ?? 0;
-  const discard = () => response.destroy();
-  if (status >= 300 && status < 400) {
-    discard();
-    throw new TransferError("fatal", "too many redirects");
+  const refusal = refusalOf(response.head, start);
+  if (refusal) {
+    // A short answer is read to keep its connection; a whole file where a range was asked is not.
+    if (response.head.status === 200) response.close();
+    else await response.discard();
+    throw refusal;
   }
-  if (status >= 500 || status === 429) {
-    discard();
-    throw new TransferError("retry", `the server answered ${status}`);
+  const etag = response.head.headers.etag ?? null;
+
+  const length = end - start + 1;
+  let received = 0;
+  let written = 0;
+  try {
+    await response.readBody(async (chunks) => {
+      // Bytes past the range (a server that sends more) are read, to keep the connection, and dropped.
+      const wanted: Buffer[] = [];
+      for (const chunk of chunks) {
+        const keep = Math.min(chunk.length, length - received);
+        if (keep > 0) wanted.push(keep === chunk.length ? chunk : chunk.subarray(0, keep));
+        received += chunk.length;
+      }
+      if (wanted.length === 0) return;
+      const bytes = await writeAll(request.file, wanted, start + written, written);
+      written += bytes;
+      request.onBytes(bytes);
+    });
+  } catch (error) {
+    if (error instanceof TransferError || signal.aborted) throw error;
+    const why =
+      error instanceof StallError
+        ? `stalled: no data for ${stallMs / 1000} s`
+        : `connection dropped: ${errorText(error)}`;
+    // What arrived is on disk: the retry continues after it.
+    throw new TransferError("retry", why, written);
   }
-  if (status === 416) {
-    discard();
-    throw new TransferError(
+  if (written < length) throw new TransferError("retry", "the connection ended early", written);
+  return { etag };
+}
+
+/** Why a response to a range request cannot be used, or null for a good 206. */
+function refusalOf(head: ResponseHead, start: number): TransferError | null {
+  const { status } = head;
+  if (status >= 300 && status < 400) return new TransferError("fatal", "too many redirects");
+  if (status >= 500 || status === 429)
+    return new TransferError("retry", `the server answered ${status}`);
+  if (status === 416)
+    return new TransferError(
       "restartFile",
       "the file is shorter than expected: it changed on the hub",
     );
-  }
-  if (status === 404) {
-    discard();
-    throw new TransferError("fatal", "the file is no longer on the hub");
-  }
-  if (status === 401 || status === 403) {
-    discard();
-    throw new TransferError("fatal", "the hub refused access (a token may be needed)");
-  }
-  if (status === 200) {
-    // A whole file where a range was asked: the file changed (If-Range) or ranges are not supported.
-    discard();
-    throw new TransferError(
+  if (status === 404) return new TransferError("fatal", "the file is no longer on the hub");
+  if (status === 401 || status === 403)
+    return new TransferError("fatal", "the hub refused access (a token may be needed)");
+  // A whole file where a range was asked: the file changed (If-Range) or ranges are not supported.
+  if (status === 200)
+    return new TransferError(
       "restartFile",
       "the server sent the whole file instead of the range asked",
     );
-  }
-  if (status !== 206) {
-    discard();
-    throw new TransferError("fatal", `unexpected answer ${status}`);
-  }
-  const contentRange = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(
-    response.headers["content-range"] ?? "",
-  );
-  if (!contentRange || Number(contentRange[1]) !== start) {
-    discard();
-    throw new TransferError("restartFile", "the server answered a different range");
-  }
-  const etagHeader = response.headers.etag;
-  const etag = typeof etagHeader === "string" ? etagHeader : null;
+  if (status !== 206) return new TransferError("fatal", `unexpected answer ${status}`);
+  const contentRange = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(head.headers["content-range"] ?? "");
+  if (!contentRange || Number(contentRange[1]) !== start)
+    return new TransferError("restartFile", "the server answered a different range");
+  return null;
+}
 
-  const length = end - start + 1;
-  let written = 0;
-  // Network chunks are small (tens of KiB); writing each costs a syscall and a promise.
-  // They are gathered into writes of about WRITE_BYTES.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const buffers = pending;
-    const bytes = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    try {
-      // One vectored write of the chunks as they came: no copy into one big buffer.
-      let done = 0;
-      while (done < bytes) {
-        const { bytesWritten } = await request.file.writev(
-          done === 0 ? buffers : remainderAfter(buffers, done),
-          start + written + done,
-        );
-        done += bytesWritten;
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOSPC")
-        throw new TransferError("diskFull", "the disk is full", written);
-      throw error;
-    }
-    written += bytes;
-    request.onBytes(bytes);
-  };
-  let received = 0;
+/** Writes `buffers` at `position` whatever the short writes; a full disk is a TransferError. */
+async function writeAll(
+  file: FileHandle,
+  buffers: Buffer[],
+  position: number,
+  writtenBefore: number,
+): Promise<number> {
+  const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+  let done = 0;
   try {
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      const bytes = chunk.subarray(0, Math.max(0, length - received));
-      pending.push(bytes);
-      pendingBytes += bytes.length;
-      received += bytes.length;
-      // Read to the end even when all bytes are in: a complete response keeps its socket.
-      if (pendingBytes >= WRITE_BYTES) await flush();
+    while (done < bytes) {
+      const rest = done === 0 ? buffers : remainderAfter(buffers, done);
+      const { bytesWritten } =
+        rest.length === 1 && rest[0]
+          ? await file.write(rest[0], 0, rest[0].length, position + done)
+          : await file.writev(rest, position + done);
+      done += bytesWritten;
     }
   } catch (error) {
-    if (request.signal.aborted) throw error;
-    const why =
-      (error as Error).message === STALLED
-        ? `stalled: no data for ${request.stallMs / 1000} s`
-        : `connection dropped: ${errorText(error)}`;
-    await flush(); // keep what arrived: the retry continues after it
-    throw new TransferError("retry", why, written);
-  } finally {
-    if (received < length || !response.complete) response.destroy();
+    if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+      throw new TransferError("diskFull", "the disk is full", writtenBefore + done);
+    throw error;
   }
-  await flush();
-  if (written < length) throw new TransferError("retry", "the connection ended early", written);
-  return { etag };
+  return bytes;
 }
 
 /** What is left of `buffers` after their first `offset` bytes (after a short write). */
@@ -181,39 +169,8 @@ function remainderAfter(buffers: Buffer[], offset: number): Buffer[] {
   return rest;
 }
 
-const STALLED = "stalled";
 /** Connections are kept and reused between chunk requests, as a browser would. */
-const agents = {
-  "http:": new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-  "https:": new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-};
-
-/**
- * One GET on node's own HTTP client (its stream is several times cheaper per byte than
- * fetch's). Silence longer than `stallMs`, before or during the body, destroys the
- * response with STALLED.
- */
-function get(
-  url: URL,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  stallMs: number,
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(
-      url,
-      { headers, signal, agent: agents[url.protocol === "https:" ? "https:" : "http:"] },
-      (response) => {
-        response.setTimeout(stallMs, () => response.destroy(new Error(STALLED)));
-        resolve(response);
-      },
-    );
-    req.setTimeout(stallMs, () => req.destroy(new Error(STALLED)));
-    req.once("error", reject);
-    req.end();
-  });
-}
+const pool = new ConnectionPool();
 
 function errorText(error: unknown): string {
   if (error instanceof Error)
