@@ -6,6 +6,8 @@ await bundleWorkspace(new URL("./", import.meta.url), {
   // The agent, and the engine process it forks (the only code that loads node-llama-cpp).
   main: "src/main.ts",
   engineWorker: "src/runtime/worker/engineWorker.ts",
+  // The thread every download's transfers run in (src/downloads/DownloadThread.ts).
+  downloadThread: "src/downloads/downloadThreadEntry.ts",
 });
 // The script that runs inside the sandbox, found next to the bundle at run time.
 copyFileSync(

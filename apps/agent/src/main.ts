@@ -141,17 +141,17 @@ async function main() {
   );
   const hubHost = new URL(config.hubEndpoint).hostname;
   // Downloads may follow the hub's redirects to its own CDNs, and nowhere else.
-  const isDownloadHost = (url: URL) =>
-    url.hostname === hubHost ||
-    /(^|\.)(huggingface\.co|hf\.co)$/.test(url.hostname) ||
-    config.downloadHosts.includes(url.hostname);
+  const downloadHosts = {
+    names: [hubHost, ...config.downloadHosts],
+    domains: ["huggingface.co", "hf.co"],
+  };
   let publishDownload: (job: DownloadJob) => void = () => undefined;
   const downloads = new DownloadManager(
     new DownloadStore(db),
     hubClient,
     config.modelsDir,
     config.downloads,
-    isDownloadHost,
+    downloadHosts,
     (job) => publishDownload(job),
   );
 

@@ -8,6 +8,8 @@ import type { DownloadStore, StoredDownload } from "./DownloadStore.js";
 import { fnmatch } from "./fnmatch.js";
 import type { HubClient } from "./HubClient.js";
 import { JobRun, type DownloadSettings } from "./JobRun.js";
+import type { DownloadHosts } from "./downloadHosts.js";
+import { DownloadThread } from "./DownloadThread.js";
 
 const PROGRESS_INTERVAL_MS = 250;
 const SPEED_WINDOW_MS = 5_000;
@@ -31,6 +33,8 @@ export class DownloadManager {
   private readonly speedSamples = new Map<string, { t: number; bytes: number }[]>();
   private lastPublished = new Map<string, number>();
   private progressTimer: NodeJS.Timeout | null = null;
+  /** Where every transfer runs, off the agent's own event loop. */
+  private readonly thread = new DownloadThread();
   /** Bytes downloaded since the agent started, for /metrics. */
   bytesTotal = 0;
 
@@ -39,7 +43,7 @@ export class DownloadManager {
     private readonly hub: HubClient,
     private readonly modelsDir: string,
     private readonly settings: DownloadSettings,
-    private readonly isAllowedHost: (url: URL) => boolean,
+    private readonly hosts: DownloadHosts,
     private readonly publish: (job: DownloadJob) => void,
   ) {}
 
@@ -186,7 +190,8 @@ export class DownloadManager {
       this.hub,
       this.modelsDir,
       this.settings,
-      this.isAllowedHost,
+      this.hosts,
+      this.thread,
       (count) => {
         this.bytesTotal += count;
       },

@@ -84,6 +84,11 @@ export class HubClient {
     ).toString();
   }
 
+  /** The hub's origin and the headers for it (for a download thread to apply itself). */
+  credentials(): { origin: string; headers: Record<string, string> } {
+    return { origin: this.origin, headers: this.headersFor(this.origin) };
+  }
+
   /** Headers for a request to `url`: the token only if it is the hub's own origin. */
   headersFor(url: string | URL): Record<string, string> {
     const token = this.token();

@@ -5,7 +5,8 @@ import type { ApiError } from "@quantdeck/shared";
 import { resolveInsideModels } from "../models/resolveInsideModels.js";
 import { log } from "../util/log.js";
 import type { DownloadStore, StoredDownload, StoredFile } from "./DownloadStore.js";
-import { fetchRange } from "./fetchRange.js";
+import type { DownloadHosts } from "./downloadHosts.js";
+import type { DownloadThread } from "./DownloadThread.js";
 import type { HubClient } from "./HubClient.js";
 import { sha256File } from "./sha256File.js";
 import { TransferError } from "./TransferError.js";
@@ -87,7 +88,8 @@ export class JobRun {
     private readonly hub: HubClient,
     private readonly modelsDir: string,
     private readonly settings: DownloadSettings,
-    private readonly isAllowedHost: (url: URL) => boolean,
+    private readonly hosts: DownloadHosts,
+    private readonly thread: DownloadThread,
     private readonly onBytes: (count: number) => void,
   ) {}
 
@@ -209,22 +211,26 @@ export class JobRun {
     const attempt = file.controller;
     if (!handle || attempt.signal.aborted) return;
     try {
-      const { etag } = await fetchRange({
-        url: this.hub.resolveUrl(this.job.repo, file.stored.path, this.job.revision),
-        start: task.start,
-        end: task.end,
-        ifRange: file.stored.etag,
-        file: handle,
-        headersFor: (url) => this.hub.headersFor(url),
-        isAllowedHost: this.isAllowedHost,
-        stallMs: this.settings.stallMs,
-        signal: AbortSignal.any([this.controller.signal, attempt.signal]),
-        onBytes: (count) => {
-          file.doneBytes += count;
-          this.bytesThisRun += count;
-          this.onBytes(count);
+      const { etag } = await this.thread.fetchRange(
+        {
+          url: this.hub.resolveUrl(this.job.repo, file.stored.path, this.job.revision),
+          start: task.start,
+          end: task.end,
+          ifRange: file.stored.etag,
+          fd: handle.fd,
+          hub: this.hub.credentials(),
+          hosts: this.hosts,
+          stallMs: this.settings.stallMs,
         },
-      });
+        {
+          signal: AbortSignal.any([this.controller.signal, attempt.signal]),
+          onBytes: (count) => {
+            file.doneBytes += count;
+            this.bytesThisRun += count;
+            this.onBytes(count);
+          },
+        },
+      );
       if (attempt !== file.controller) return; // the file restarted meanwhile: this data is stale
       if (etag && !file.stored.etag) {
         file.stored.etag = etag;

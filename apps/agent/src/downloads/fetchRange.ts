@@ -1,9 +1,11 @@
-import type { FileHandle } from "node:fs/promises";
+import { writevSync } from "node:fs";
+import { isDownloadHost, type DownloadHosts } from "./downloadHosts.js";
 import { ConnectionPool, type Exchange } from "./http/ConnectionPool.js";
 import { StallError } from "./http/HttpConnection.js";
 import type { ResponseHead } from "./http/responseHead.js";
 import { TransferError } from "./TransferError.js";
 
+/** A range to fetch: plain data, as it crosses to the download thread. */
 export interface RangeRequest {
   url: string;
   /** First and last byte, inclusive. */
@@ -11,31 +13,42 @@ export interface RangeRequest {
   end: number;
   /** The file's ETag from an earlier response: the server must answer 200 if the file changed. */
   ifRange: string | null;
-  file: FileHandle;
-  /** Request headers for a URL (the hub token goes to the hub's origin only). */
-  headersFor: (url: URL) => Record<string, string>;
-  /** Whether a redirect may lead to this host. */
-  isAllowedHost: (url: URL) => boolean;
+  /** The open file's descriptor; the bytes go at their own offsets. */
+  fd: number;
+  /** The hub's origin and the headers (the token) that go to it and nowhere else. */
+  hub: { origin: string; headers: Record<string, string> };
+  /** Where a redirect may lead. */
+  hosts: DownloadHosts;
   /** No bytes for this long is a stalled connection. */
   stallMs: number;
+}
+
+export interface RangeProgress {
   signal: AbortSignal;
+  /** Bytes written to the file. */
   onBytes: (count: number) => void;
 }
 
 const MAX_REDIRECTS = 5;
 
 /**
- * Fetches bytes start..end of a file into `file` at the same offsets. Follows redirects to
- * allowed hosts only; replaces nothing itself — a dropped, stalled or failed connection
+ * Fetches bytes start..end of a file into `request.fd` at the same offsets. Follows redirects
+ * to allowed hosts only; replaces nothing itself — a dropped, stalled or failed connection
  * throws a TransferError saying how far it got, and the caller decides what next.
+ *
+ * Runs in the download thread (downloadThreadEntry.ts): it writes with blocking calls,
+ * which cost no hand-off to libuv's pool per write and never hold up the agent's own loop.
  */
-export async function fetchRange(request: RangeRequest): Promise<{ etag: string | null }> {
-  const { start, end, signal, stallMs } = request;
+export async function fetchRange(
+  request: RangeRequest,
+  { signal, onBytes }: RangeProgress,
+): Promise<{ etag: string | null }> {
+  const { start, end, stallMs } = request;
   let url = new URL(request.url);
   let response: Exchange | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers: Record<string, string> = {
-      ...request.headersFor(url),
+      ...(url.origin === request.hub.origin ? request.hub.headers : {}),
       Range: `bytes=${start}-${end}`,
     };
     if (request.ifRange) headers["If-Range"] = request.ifRange;
@@ -50,7 +63,7 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
     if (status >= 300 && status < 400 && location) {
       await response.discard(); // the connection stays open for the next chunk's redirect
       const next = new URL(location, url);
-      if (!request.isAllowedHost(next)) {
+      if (!isDownloadHost(request.hosts, next)) {
         throw new TransferError(
           "fatal",
           `the download was redirected to ${next.host}, which is not a known host for model files`,
@@ -84,9 +97,10 @@ export async function fetchRange(request: RangeRequest): Promise<{ etag: string 
         received += chunk.length;
       }
       if (wanted.length === 0) return;
-      const bytes = await writeAll(request.file, wanted, start + written, written);
+      const bytes = writeAll(request.fd, wanted, start + written, written);
       written += bytes;
-      request.onBytes(bytes);
+      onBytes(bytes);
+      return Promise.resolve();
     });
   } catch (error) {
     if (error instanceof TransferError || signal.aborted) throw error;
@@ -129,23 +143,12 @@ function refusalOf(head: ResponseHead, start: number): TransferError | null {
 }
 
 /** Writes `buffers` at `position` whatever the short writes; a full disk is a TransferError. */
-async function writeAll(
-  file: FileHandle,
-  buffers: Buffer[],
-  position: number,
-  writtenBefore: number,
-): Promise<number> {
+function writeAll(fd: number, buffers: Buffer[], position: number, writtenBefore: number): number {
   const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
   let done = 0;
   try {
-    while (done < bytes) {
-      const rest = done === 0 ? buffers : remainderAfter(buffers, done);
-      const { bytesWritten } =
-        rest.length === 1 && rest[0]
-          ? await file.write(rest[0], 0, rest[0].length, position + done)
-          : await file.writev(rest, position + done);
-      done += bytesWritten;
-    }
+    while (done < bytes)
+      done += writevSync(fd, done === 0 ? buffers : remainderAfter(buffers, done), position + done);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOSPC")
       throw new TransferError("diskFull", "the disk is full", writtenBefore + done);

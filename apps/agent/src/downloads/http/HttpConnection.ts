@@ -269,7 +269,13 @@ export class HttpConnection {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.writing = true;
-    sink(bytes).then(
+    let written: Promise<void>;
+    try {
+      written = sink(bytes);
+    } catch (error) {
+      written = Promise.reject(error instanceof Error ? error : new Error(String(error))); // a sink that throws at once
+    }
+    written.then(
       () => {
         this.writing = false;
         if (this.failure) return this.drainThenReject();
