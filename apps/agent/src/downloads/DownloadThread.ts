@@ -58,11 +58,6 @@ export class DownloadThread {
     });
   }
 
-  /** Stops the thread (the agent is shutting down); transfers in it fail. */
-  async stop(): Promise<void> {
-    await this.worker?.terminate();
-  }
-
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(ENTRY);

@@ -42,7 +42,7 @@ type Phase = "connecting" | "idle" | "head" | "body" | "closed";
 
 /**
  * One HTTP/1.1 connection (TCP or TLS) that reads into reusable buffers and hands body
- * bytes to a sink without copying them, about a megabyte at a time, while reading on.
+ * bytes to a sink without copying them, about a megabyte at a time (see ReadRegions).
  * node:http reads 64 KiB into a fresh buffer each time and passes it through its stream
  * machinery: on a 512 MiB download that cost several times curl's CPU, and a loopback
  * transfer half of curl's speed (docs/BENCHMARKS.md). One request at a time; kept alive
@@ -266,8 +266,7 @@ export class HttpConnection {
     this.pending = [];
     this.pendingBytes = 0;
     this.flushDue = false;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    this.clearFlushTimer();
     this.writing = true;
     let written: Promise<void>;
     try {
@@ -374,6 +373,10 @@ export class HttpConnection {
   private unwatch(): void {
     this.signal?.removeEventListener("abort", this.onAbort);
     this.signal = null;
+    this.clearFlushTimer();
+  }
+
+  private clearFlushTimer(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
   }

@@ -8,9 +8,10 @@ const SCRATCH_BYTES = 64 * 1024;
 /**
  * Where a connection's socket reads go: two regions, filled one after the other, so that
  * consecutive reads lie side by side and reach the disk as one write of about a megabyte
- * (a write per read — 5,000 for 512 MiB — cost a thread hand-off each), while the other
- * region's bytes are being written. Bytes handed on are views, never copies, except for a
- * read that had to land in the scratch buffer because neither region had room.
+ * (a write per read would be 5,000 writes for 512 MiB). A sink that writes asynchronously
+ * writes one region while reads fill the other; a TLS socket may still hand on a read
+ * after a pause, and it lands there too. Bytes handed on are views, never copies, except
+ * for a read that had to land in the scratch buffer because neither region had room.
  */
 export class ReadRegions {
   private readonly regions = [Buffer.allocUnsafe(REGION_BYTES), Buffer.allocUnsafe(REGION_BYTES)];
