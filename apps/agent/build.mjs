@@ -8,6 +8,8 @@ await bundleWorkspace(new URL("./", import.meta.url), {
   engineWorker: "src/runtime/worker/engineWorker.ts",
   // The thread every download's transfers run in (src/downloads/DownloadThread.ts).
   downloadThread: "src/downloads/downloadThreadEntry.ts",
+  // The thread a compare answer's code checks run in, with a time budget.
+  analyzeAnswerThread: "src/compare/analyzeAnswerThread.ts",
 });
 // The script that runs inside the sandbox, found next to the bundle at run time.
 copyFileSync(

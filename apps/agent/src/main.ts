@@ -21,6 +21,7 @@ import { CompareStore } from "./compare/CompareStore.js";
 import { detectSandbox } from "./compare/sandbox/detectSandbox.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
+import { SessionStore } from "./api/security/SessionStore.js";
 import { DownloadManager } from "./downloads/DownloadManager.js";
 import { DownloadStore } from "./downloads/DownloadStore.js";
 import { HubClient } from "./downloads/HubClient.js";
@@ -182,6 +183,7 @@ async function main() {
 
   const guard = {
     token: config.token,
+    sessions: config.token === undefined ? undefined : new SessionStore(db, config.token),
     tokenRequired: config.token !== undefined,
     allowedHosts: [config.host, ...config.allowedHosts],
   };
@@ -267,11 +269,16 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-// A bug in one module must not take the agent down with every client and download it serves.
+// A bug in one module must not take the agent down with every client and download it
+// serves. Each edge (HTTP, upgrade, WebSocket message, child output) catches its own
+// errors; these are the last net under them, and a line in the log says where it tore.
 process.on("unhandledRejection", (reason) => {
   log.error("unhandled rejection", {
     error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
   });
+});
+process.on("uncaughtException", (error) => {
+  log.error("uncaught exception", { error: error.stack ?? error.message });
 });
 
 main().catch((error: unknown) => {

@@ -3,7 +3,30 @@ import { join } from "node:path";
 import { agentStatusSchema, CLOSE_PROTOCOL_MISMATCH, PROTOCOL_VERSION } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAgentExpectingExit, startAgent, type RunningAgent } from "./support/startAgent.js";
-import { rawGet, TestSocket, upgradeStatus } from "./support/wsClient.js";
+import {
+  rawGet,
+  rawRequest,
+  residentBytes,
+  statusOf,
+  TestSocket,
+  upgradeStatus,
+} from "./support/wsClient.js";
+import type { Socket } from "node:net";
+import { CLOSE_SLOW_CONSUMER } from "@quantdeck/shared";
+import { WebSocket } from "ws";
+
+const upgradeRequest = (target: string, headers: string[] = []) =>
+  [
+    `GET ${target} HTTP/1.1`,
+    "Host: 127.0.0.1",
+    "Connection: Upgrade",
+    "Upgrade: websocket",
+    "Sec-WebSocket-Version: 13",
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    ...headers,
+    "",
+    "",
+  ].join("\r\n");
 
 describe("agent on loopback (no token)", () => {
   let agent: RunningAgent;
@@ -115,6 +138,76 @@ describe("agent on loopback (no token)", () => {
     expect((await fetch(`${agent.url}/api/health`)).status).toBe(200);
   });
 
+  it("survives hostile request targets on HTTP and upgrade, answering 400", async () => {
+    for (const target of [
+      "//x:99999/api/ws",
+      "*",
+      "http://evil/api/ws",
+      "/api/ws%",
+      "/%ff/../api",
+    ]) {
+      const upgrade = await rawRequest(agent.port, upgradeRequest(target));
+      expect([400, 404]).toContain(statusOf(upgrade));
+      const http = await rawRequest(
+        agent.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
+      expect(statusOf(http)).toBeGreaterThanOrEqual(400);
+      expect(statusOf(http)).toBeLessThan(500);
+    }
+    expect((await fetch(`${agent.url}/api/health`)).status).toBe(200);
+  });
+
+  it("sends each subscribed topic's snapshot once, however often it is named", async () => {
+    const socket = await TestSocket.open(wsUrl);
+    await socket.hello();
+    socket.send({ type: "subscribe", topics: ["status", "status", "status"] });
+    expect(await socket.next()).toMatchObject({ type: "event", topic: "status" });
+    socket.send({ type: "subscribe", topics: ["status"] });
+    socket.send({ type: "ping", id: 7 });
+    expect(await socket.next()).toEqual({ type: "pong", id: 7 });
+    socket.send({ type: "subscribe", topics: Array(50).fill("runtime") });
+    expect(await socket.next()).toMatchObject({ type: "error", error: { code: "invalidMessage" } });
+    socket.close();
+  });
+
+  it("lets go of a client that stops reading, instead of queueing for it without bound", async () => {
+    const before = residentBytes(agent.process.pid ?? 0);
+    const ws = new WebSocket(wsUrl);
+    await new Promise((resolve) => ws.once("open", resolve));
+    ws.send(
+      JSON.stringify({
+        type: "hello",
+        protocolVersion: PROTOCOL_VERSION,
+        client: { name: "slow", version: "0" },
+      }),
+    );
+    // Stop reading: every answer the agent sends now waits in its buffers.
+    (ws as unknown as { _socket: Socket })._socket.pause();
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    const ping = JSON.stringify({ type: "ping", id: 123_456_789 });
+    let sent = 0;
+    const pump = async () => {
+      while (ws.readyState === WebSocket.OPEN && sent < 2_000_000) {
+        for (let i = 0; i < 5_000; i++) ws.send(ping);
+        sent += 5_000;
+        await new Promise<void>((resolve) => ws.send(ping, () => resolve()));
+      }
+    };
+    const pumping = pump().catch(() => undefined);
+    // The agent ends the connection by itself; read again so the close can be seen.
+    const resume = setInterval(() => {
+      if (sent >= 400_000) (ws as unknown as { _socket: Socket })._socket.resume();
+    }, 50);
+    const code = await closed;
+    clearInterval(resume);
+    await pumping;
+    expect([CLOSE_SLOW_CONSUMER, 1006]).toContain(code);
+    expect(sent).toBeLessThan(2_000_000);
+    expect(residentBytes(agent.process.pid ?? 0) - before).toBeLessThan(150 * 1024 ** 2);
+    expect((await fetch(`${agent.url}/api/health`)).status).toBe(200);
+  });
+
   it("validates HTTP bodies at the edge", async () => {
     const response = await fetch(`${agent.url}/api/auth/login`, {
       method: "POST",
@@ -127,6 +220,8 @@ describe("agent on loopback (no token)", () => {
     });
   });
 });
+
+const wsUrl = (agent: RunningAgent) => agent.url.replace("http", "ws") + "/api/ws";
 
 describe("agent with a token", () => {
   const token = "test-token-0123456789abcdef";
@@ -149,6 +244,24 @@ describe("agent with a token", () => {
     expect(await upgradeStatus(wsUrl, { Authorization: `Bearer ${token}` })).toBe(101);
   });
 
+  it("survives a malformed sign-in cookie: 401 on HTTP and on upgrade, never a crash", async () => {
+    for (const cookie of [
+      "quantdeck_session=%",
+      "quantdeck_session=%E0%A4%A",
+      "quantdeck_token=%",
+    ]) {
+      const upgrade = await rawRequest(
+        agent.port,
+        upgradeRequest("/api/ws", [`Cookie: ${cookie}`]),
+      );
+      expect(statusOf(upgrade)).toBe(401);
+      const http = await rawGet(`${agent.url}/api/status`, { Cookie: cookie });
+      expect(http.status).toBe(401);
+    }
+    expect(agent.process.exitCode).toBeNull();
+    expect((await fetch(`${agent.url}/api/health`)).status).toBe(200);
+  });
+
   it("logs a browser in with an HttpOnly, SameSite=Strict cookie", async () => {
     expect(await (await fetch(`${agent.url}/api/auth`)).json()).toEqual({
       required: true,
@@ -168,10 +281,20 @@ describe("agent with a token", () => {
     const cookie = login.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
-    const status = await fetch(`${agent.url}/api/status`, {
-      headers: { Cookie: cookie.split(";")[0] ?? "" },
-    });
+    const session = cookie.split(";")[0] ?? "";
+    // The cookie carries a random session id, never the token, and it expires by itself.
+    expect(session).toMatch(/^quantdeck_session=[\w-]{40,}$/);
+    expect(cookie).not.toContain(token);
+    expect(cookie).toMatch(/Max-Age=\d+/i);
+    const status = await fetch(`${agent.url}/api/status`, { headers: { Cookie: session } });
     expect(status.status).toBe(200);
+    expect(await upgradeStatus(wsUrl(agent), { Cookie: session })).toBe(101);
+    // Signing out revokes that session on the agent, not just in this browser.
+    await fetch(`${agent.url}/api/auth/logout`, { method: "POST", headers: { Cookie: session } });
+    expect((await fetch(`${agent.url}/api/status`, { headers: { Cookie: session } })).status).toBe(
+      401,
+    );
+    expect(await upgradeStatus(wsUrl(agent), { Cookie: session })).toBe(401);
   });
 
   it("does not write a demo model when told not to", async () => {

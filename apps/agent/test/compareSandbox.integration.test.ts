@@ -1,22 +1,34 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectSandbox } from "../src/compare/sandbox/detectSandbox.js";
-import { runSandboxed } from "../src/compare/sandbox/runSandboxed.js";
+import { runSandboxed, type SandboxLimits } from "../src/compare/sandbox/runSandboxed.js";
 
 // Real bubblewrap, Xvfb, ffmpeg and Debian's Python (README setup and .ci/run install
 // them). These tests fail, not skip, when the sandbox is missing.
 const work = mkdtempSync(join(tmpdir(), "quantdeck-sandbox-"));
 let counter = 0;
-const run = (code: string, options: { recordSeconds?: number; pressSpace?: boolean } = {}) =>
+const run = (
+  code: string,
+  options: { recordSeconds?: number; pressSpace?: boolean; limits?: Partial<SandboxLimits> } = {},
+) =>
   runSandboxed({
     code,
     recordingDestination: join(work, `recording-${++counter}.webm`),
     recordSeconds: options.recordSeconds ?? 3,
     pressSpace: options.pressSpace ?? false,
+    ...(options.limits && { limits: options.limits }),
   });
 
 beforeAll(async () => {
@@ -166,7 +178,95 @@ time.sleep(600)
 `);
     expect(result.stdout).toMatch(/fork refused after \d+ BlockingIOError/);
     expect(Number(/after (\d+)/.exec(result.stdout)?.[1])).toBeLessThanOrEqual(64);
+    // Reported only once every process of the sandbox is gone: checked at once, no waiting.
     expect(leftovers("987651")).toBe("");
+  });
+
+  it("sees none of the agent's environment, not even through bubblewrap's own process", async () => {
+    const secret = "HF-SECRET-abcdef0123456789";
+    process.env.HF_TOKEN = secret;
+    process.env.QUANTDECK_TOKEN = "QD-SECRET-abcdef0123456789";
+    try {
+      const result = await run(`
+import os, glob
+seen = []
+for path in glob.glob("/proc/[0-9]*/environ"):
+    try:
+        seen.append(open(path, "rb").read().decode("latin-1"))
+    except OSError:
+        pass
+print("processes", len(seen))
+print("ENV", " ".join(seen).replace(chr(0), " "))
+print("OWN", dict(os.environ))
+print("FDS", sorted(os.listdir("/proc/self/fd")))
+raise RuntimeError(" ".join(seen))
+`);
+      expect(result.stdout).toMatch(/processes [1-9]/);
+      for (const text of [result.stdout, result.stderr, result.traceback ?? ""]) {
+        expect(text).not.toContain("SECRET");
+        expect(text).not.toContain("HF_TOKEN");
+        expect(text).not.toContain("QUANTDECK");
+      }
+      // stdin, stdout, stderr and the one Python opens to list them: nothing of the agent's.
+      expect(result.stdout).toMatch(/FDS \['0', '1', '2', '3'\]/);
+    } finally {
+      delete process.env.HF_TOKEN;
+      delete process.env.QUANTDECK_TOKEN;
+    }
+  });
+
+  it("fills only its own capped disk, and says the disk limit stopped it", async () => {
+    const before = freeBytes(tmpdir());
+    const result = await run(`
+import os
+os.makedirs("/work/fill", exist_ok=True)
+block = b"x" * (8 * 1024 * 1024)
+for i in range(1000):
+    with open(f"/work/fill/{i}.bin", "wb") as f:
+        f.write(block)
+`);
+    expect(result.outcome).toBe("crashed");
+    expect(result.traceback).toMatch(/No space left on device/);
+    expect(result.limit).toBe("disk");
+    // 8 GB were asked for; the host's disk did not pay for them.
+    expect(before - freeBytes(tmpdir())).toBeLessThan(256 * 1024 ** 2);
+    for (const path of ["/dev/evil", "/dev/shm/" + "x".repeat(10)]) {
+      const attempt = await run(`
+data = b"y" * (128 * 1024 * 1024)
+try:
+    open(${JSON.stringify(path)}, "wb").write(data)
+    print("WROTE")
+except OSError as error:
+    print("refused", error.errno)
+`);
+      expect(attempt.stdout).toMatch(/^refused \d+$/m);
+    }
+  });
+
+  it("limits the sandbox as a whole: forks cannot add up more memory than the sandbox has", async () => {
+    const result = await run(
+      `
+import os, time
+# Each child stays under the per-process limit; together they exceed the sandbox's.
+for i in range(6):
+    if os.fork() == 0:
+        block = bytearray(400 * 1024 * 1024)
+        for j in range(0, len(block), 4096):
+            block[j] = 1
+        time.sleep(60)
+        os._exit(0)
+time.sleep(60)
+`,
+      { limits: { sandboxMemoryBytes: 1024 ** 3 } },
+    );
+    expect(result.limitScope).toBe("sandbox");
+    expect(result.limit).toBe("memory");
+  });
+
+  it("says which limit ended a program: CPU time", async () => {
+    const result = await run("while True:\n    pass\n", { limits: { cpuSeconds: 1 } });
+    expect(result.outcome).toBe("crashed");
+    expect(result.limit).toBe("cpu");
   });
 
   it("a memory hog is stopped by the memory limit", async () => {
@@ -192,6 +292,11 @@ while True:
     expect(leftovers("987652")).toBe("");
   });
 });
+
+function freeBytes(path: string): number {
+  const stats = statfsSync(path);
+  return stats.bavail * stats.bsize;
+}
 
 /** Processes still alive whose command line has the marker (there must be none). */
 function leftovers(marker: string): string {

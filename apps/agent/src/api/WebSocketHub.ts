@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   CLOSE_PROTOCOL_MISMATCH,
+  CLOSE_SLOW_CONSUMER,
   type GenerateMessage,
   type GenerationEvent,
   negotiateProtocol,
@@ -15,6 +16,7 @@ import {
 import { WebSocket, WebSocketServer } from "ws";
 import { toRuntimeError } from "../runtime/runtimeErrors.js";
 import { log } from "../util/log.js";
+import { internalError } from "./httpErrors.js";
 import { parseClientMessage } from "./parseClientMessage.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 
@@ -47,6 +49,13 @@ interface Session {
 }
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * What may wait in one connection's send buffer. A client that stops reading (on purpose or
+ * not) is let go past this, instead of growing the agent without bound.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** A let-go client that does not complete the close handshake is cut off after this. */
+const SLOW_CLOSE_GRACE_MS = 2_000;
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
 const CLOSE_GOING_AWAY = 1001;
@@ -70,23 +79,47 @@ export class WebSocketHub {
     return this.sessions.size;
   }
 
-  /** Handles an HTTP upgrade; answers with a plain HTTP error when the request is refused. */
+  /**
+   * Handles an HTTP upgrade; answers with a plain HTTP error when the request is refused.
+   * Never throws: anything unexpected (a request target that is not a URL) is a 400.
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? "/", "http://agent").pathname;
+    socket.on("error", () => socket.destroy());
+    try {
+      this.upgrade(request, socket, head);
+    } catch (error) {
+      log.warn("websocket upgrade refused", { error: describe(error) });
+      refuseUpgrade(socket, 400, {
+        code: "badRequest",
+        title: "Malformed WebSocket request",
+        hint: `Connect to ${WEBSOCKET_PATH} on the agent's own address.`,
+      });
+    }
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = pathOf(request.url);
     if (path !== WEBSOCKET_PATH)
-      return refuseUpgrade(socket, 404, { code: "notFound", title: `No WebSocket at ${path}` });
+      return refuseUpgrade(socket, 404, {
+        code: "notFound",
+        title: "No WebSocket at this path",
+        hint: `Connect to ${WEBSOCKET_PATH}.`,
+      });
     const verdict = guardRequest(
       {
-        host: request.headers.host,
-        origin: request.headers.origin,
-        authorization: request.headers.authorization,
-        cookie: request.headers.cookie,
+        host: headerValue(request.headers.host),
+        origin: headerValue(request.headers.origin),
+        authorization: headerValue(request.headers.authorization),
+        cookie: headerValue(request.headers.cookie),
         "x-forwarded-host": headerValue(request.headers["x-forwarded-host"]),
       },
       this.options.guard,
     );
     if (!verdict.ok) {
-      log.warn("websocket refused", { reason: verdict.error.code, origin: request.headers.origin });
+      log.warn("websocket refused", {
+        reason: verdict.error.code,
+        origin: headerValue(request.headers.origin)?.slice(0, 200),
+      });
       return refuseUpgrade(socket, verdict.status, verdict.error);
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
@@ -96,8 +129,7 @@ export class WebSocketHub {
   publish<T extends Topic>(topic: T, data: TopicData<T>): void {
     const payload = JSON.stringify({ type: "event", topic, data });
     for (const [ws, session] of this.sessions) {
-      if (session.greeted && session.topics.has(topic) && ws.readyState === WebSocket.OPEN)
-        ws.send(payload);
+      if (session.greeted && session.topics.has(topic)) sendRaw(ws, payload);
     }
   }
 
@@ -110,7 +142,7 @@ export class WebSocketHub {
     for (const [ws, session] of this.sessions) {
       const wanted =
         session.greeted && (session.topics.has("generations") || session.id === ownerId);
-      if (wanted && ws.readyState === WebSocket.OPEN) ws.send(payload);
+      if (wanted) sendRaw(ws, payload);
     }
   }
 
@@ -133,7 +165,15 @@ export class WebSocketHub {
       if (!session.greeted) ws.close(CLOSE_POLICY, "no hello");
     }, HELLO_TIMEOUT_MS);
     ws.on("pong", () => (session.alive = true));
-    ws.on("message", (data, isBinary) => this.receive(ws, session, data, isBinary));
+    ws.on("message", (data, isBinary) => {
+      try {
+        this.receive(ws, session, data, isBinary);
+      } catch (error) {
+        // A bug in handling one message must not end the agent, nor this connection.
+        log.error("websocket message failed", { session: session.id, error: describe(error) });
+        this.sendError(ws, internalError);
+      }
+    });
     ws.on("close", () => {
       clearTimeout(helloTimer);
       this.sessions.delete(ws);
@@ -191,7 +231,8 @@ export class WebSocketHub {
     }
     switch (message.type) {
       case "subscribe":
-        for (const topic of message.topics) {
+        for (const topic of new Set(message.topics)) {
+          if (session.topics.has(topic)) continue; // already streaming: no second snapshot
           session.topics.add(topic);
           this.sendSnapshot(ws, topic);
         }
@@ -278,20 +319,49 @@ function assertNever(value: never): never {
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  sendRaw(ws, JSON.stringify(message));
+}
+
+/** Sends unless the client has stopped reading; such a client is let go with a clear code. */
+function sendRaw(ws: WebSocket, payload: string): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  if (ws.bufferedAmount + payload.length > MAX_BUFFERED_BYTES) {
+    log.warn("websocket client too slow, closing", { buffered: ws.bufferedAmount });
+    ws.close(CLOSE_SLOW_CONSUMER, "too slow: reconnect and read what you subscribe to");
+    // The close frame waits behind what is queued; a client that reads nothing never gets it.
+    setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+    return;
+  }
+  ws.send(payload);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The path of a request target, or undefined for one that is not a path (`//x:99999/…`, `*`). */
+function pathOf(target: string | undefined): string | undefined {
+  if (!target?.startsWith("/") || target.startsWith("//")) return undefined;
+  try {
+    return new URL(target, "http://agent").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 const reasonPhrases: Record<number, string> = {
+  400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
 };
 
 function refuseUpgrade(socket: Duplex, status: number, error: ApiError): void {
+  if (socket.destroyed) return;
   const body = JSON.stringify({ error });
   socket.end(
     `HTTP/1.1 ${status} ${reasonPhrases[status] ?? "Error"}\r\nContent-Type: application/json\r\n` +

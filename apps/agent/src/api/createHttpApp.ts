@@ -1,7 +1,7 @@
 import {
   authStateSchema,
   loginRequestSchema,
-  TOKEN_COOKIE,
+  SESSION_COOKIE,
   type AgentStatus,
   type HardwareInfo,
   type HealthResponse,
@@ -30,12 +30,13 @@ import type { EngineManager } from "../engines/EngineManager.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import { RuntimeError } from "../runtime/runtimeErrors.js";
-import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
-import { tokenFromHeaders, tokensMatch } from "./security/tokens.js";
+import { guardRequest, isAuthenticated, type GuardOptions } from "./security/requestGuard.js";
+import { SESSION_MAX_AGE_SECONDS, type SessionStore } from "./security/SessionStore.js";
+import { cookieValue, credentialsFromHeaders, tokensMatch } from "./security/tokens.js";
 import { log, recentLogLines } from "../util/log.js";
 
 export interface HttpAppDeps {
-  guard: GuardOptions;
+  guard: GuardOptions & { sessions?: SessionStore | undefined };
   agentVersion: string;
   protocolVersion: number;
   getStatus: () => AgentStatus;
@@ -104,22 +105,21 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
 
   app.get("/api/auth", (c) => {
-    const given = tokenFromHeaders({
+    const credentials = credentialsFromHeaders({
       authorization: c.req.header("authorization"),
       cookie: c.req.header("cookie"),
     });
-    const token = deps.guard.token;
     return c.json(
       authStateSchema.parse({
-        required: token !== undefined,
-        authenticated: token === undefined || (given !== undefined && tokensMatch(given, token)),
+        required: deps.guard.token !== undefined,
+        authenticated: isAuthenticated(credentials, deps.guard),
       }),
     );
   });
 
   app.post("/api/auth/login", async (c) => {
     const body = await parseBody(c, loginRequestSchema);
-    const token = deps.guard.token;
+    const { token, sessions } = deps.guard;
     if (token !== undefined && !tokensMatch(body.token, token)) {
       throw new HttpError(401, {
         code: "unauthorized",
@@ -127,15 +127,23 @@ export function createHttpApp(deps: HttpAppDeps) {
         hint: "Copy the token from QUANTDECK_TOKEN on the agent's machine.",
       });
     }
-    if (token !== undefined) {
-      // HttpOnly keeps scripts away from it; SameSite=Strict keeps other sites from using it.
-      setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/" });
+    if (token !== undefined && sessions) {
+      // A random session id, never the token. HttpOnly keeps scripts away from it;
+      // SameSite=Strict keeps other sites from using it; it expires on its own.
+      setCookie(c, SESSION_COOKIE, sessions.create(), {
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/",
+        maxAge: SESSION_MAX_AGE_SECONDS,
+      });
     }
     return c.json({ required: token !== undefined, authenticated: true });
   });
 
   app.post("/api/auth/logout", (c) => {
-    deleteCookie(c, TOKEN_COOKIE, { path: "/" });
+    const session = cookieValue(c.req.header("cookie"), SESSION_COOKIE);
+    if (session !== undefined) deps.guard.sessions?.revoke(session);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ required: deps.guard.token !== undefined, authenticated: false });
   });
 

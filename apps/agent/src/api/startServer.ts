@@ -1,14 +1,41 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
+import type { ApiError } from "@quantdeck/shared";
 import type { Hono } from "hono";
+import { log } from "../util/log.js";
+import { internalError } from "./httpErrors.js";
 import type { WebSocketHub } from "./WebSocketHub.js";
 
-/** One HTTP server for the API routes and the WebSocket endpoint. Resolves once listening. */
+const badTarget: ApiError = {
+  code: "badRequest",
+  title: "Malformed request target",
+  hint: "Send an absolute path such as /api/status.",
+};
+
+/**
+ * One HTTP server for the API routes and the WebSocket endpoint. Resolves once listening.
+ * Neither a request nor an upgrade can throw out of here: whatever a client sends ends in
+ * an answer (4xx for what it got wrong) and, for our own faults, a log line — never an exit.
+ */
 export async function startServer(app: Hono, hub: WebSocketHub, host: string, port: number) {
   const listener = getRequestListener(app.fetch);
-  const server: Server = createServer((request, response) => void listener(request, response));
-  server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
+  const server: Server = createServer((request, response) => {
+    if (!isOriginForm(request.url)) return answer(response, 400, badTarget);
+    listener(request, response).catch((error: unknown) => {
+      log.error("request failed outside the routes", { error: String(error) });
+      answer(response, 500, internalError);
+    });
+  });
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      hub.handleUpgrade(request, socket, head);
+    } catch (error) {
+      log.error("upgrade failed", { error: String(error) });
+      socket.destroy();
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -27,4 +54,20 @@ export async function startServer(app: Hono, hub: WebSocketHub, host: string, po
         server.closeIdleConnections();
       }),
   };
+}
+
+/** `/path?query`: the only request-target form the agent serves (no `//host`, `*`, absolute URLs). */
+function isOriginForm(target: string | undefined): boolean {
+  return target !== undefined && target.startsWith("/") && !target.startsWith("//");
+}
+
+function answer(response: ServerResponse, status: number, error: ApiError): void {
+  if (response.headersSent) return void response.destroy();
+  const body = JSON.stringify({ error });
+  response
+    .writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+    })
+    .end(body);
 }

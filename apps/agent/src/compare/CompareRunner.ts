@@ -14,8 +14,7 @@ import type { Runtime } from "../runtime/Runtime.js";
 import { toRuntimeError } from "../runtime/runtimeErrors.js";
 import { log } from "../util/log.js";
 import type { CompareStore } from "./CompareStore.js";
-import { extractPythonCode } from "./extractCode.js";
-import { runChecks } from "./requirementChecks.js";
+import { analyzeAnswerInThread } from "./analyzeAnswer.js";
 import { runSandboxed } from "./sandbox/runSandboxed.js";
 import { SANDBOX_PYTHON } from "./sandbox/detectSandbox.js";
 import { checkPythonSyntax } from "./syntaxCheck.js";
@@ -251,8 +250,9 @@ export class CompareRunner {
   /** Extracts the code, checks it, and runs it in the sandbox when it can. */
   private async checkAndRun(run: CompareRun, answer: CompareAnswer): Promise<void> {
     answer.state = "checking";
-    answer.code = extractPythonCode(answer.text);
-    answer.checks = runChecks(run.prompt.kind, answer.code);
+    const { code, checks } = await analyzeAnswerInThread(run.prompt.kind, answer.text);
+    answer.code = code;
+    answer.checks = checks;
     answer.syntax = answer.code ? await checkPythonSyntax(answer.code, SANDBOX_PYTHON) : null;
     this.save(run);
 

@@ -11,10 +11,20 @@ interface CheckDefinition {
   run: (code: Code) => Omit<CompareCheck, "id" | "label">;
 }
 
+/**
+ * Size budget: the heuristics are regular expressions, some of them polynomial on long
+ * lines, so each line is cut to this length and the program to MAX_CHECKED_CHARS. (They
+ * also run in a thread of their own with a time limit: see analyzeAnswer.)
+ */
+const MAX_LINE_CHARS = 1000;
+export const MAX_CHECKED_CHARS = 256 * 1024;
+
 class Code {
   readonly lines: string[];
-  constructor(readonly text: string) {
-    this.lines = text.split("\n");
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text.slice(0, MAX_CHECKED_CHARS);
+    this.lines = this.text.split("\n").map((line) => line.slice(0, MAX_LINE_CHARS));
   }
 
   /** The first line matching, as evidence. */

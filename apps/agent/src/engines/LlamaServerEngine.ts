@@ -7,6 +7,7 @@ import { readModelHeaders } from "../catalog/readModelAnatomy.js";
 import type { EngineEvent, EngineRequest, LoadedInfo } from "../runtime/engineMessages.js";
 import { toolPath, type EngineBuild } from "./EngineBuilder.js";
 import { llamaServerArgs } from "./llamaServerArgs.js";
+import { tiedToAgent } from "../util/tiedToAgent.js";
 
 type LoadRequest = Extract<EngineRequest, { type: "load" }>;
 type GenerateRequest = Extract<EngineRequest, { type: "generate" }>;
@@ -104,7 +105,7 @@ export class LlamaServerEngine extends EventEmitter<{
     const port = await freePort();
     const args = llamaServerArgs(request.modelPath, request.options, port);
     if (request.gpu === false) args.push("--device", "none");
-    const child = spawn(this.serverPath, args, {
+    const child = spawn(...tiedToAgent(this.serverPath, args), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.starting = child;
@@ -116,6 +117,7 @@ export class LlamaServerEngine extends EventEmitter<{
         if (this.logTail.length > LOG_LINES_KEPT) this.logTail.shift();
       }
     };
+    child.on("error", (error) => this.logTail.push(`could not start: ${error.message}`));
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     const url = `http://127.0.0.1:${port}`;

@@ -1,9 +1,12 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, sep } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, relative as relativePath, sep } from "node:path";
 import type { ModelSummary } from "@quantdeck/shared";
 import { readModelHeaders } from "../catalog/readModelAnatomy.js";
 import { headerFromMetadata, readGgufHeader, type GgufHeader } from "./readGgufHeader.js";
-import { resolveInsideModels } from "./resolveInsideModels.js";
+import { resolveInsideModels, UnsafePathError } from "./resolveInsideModels.js";
+import { walkModelFolder } from "./walkModelFolder.js";
+import { log } from "../util/log.js";
 
 export interface LocalModel extends ModelSummary {
   path: string;
@@ -30,6 +33,7 @@ const SHARD = /-(\d{5})-of-(\d{5})\.gguf$/i;
  */
 export class ModelRegistry {
   private readonly cache = new Map<string, { key: string; model: LocalModel }>();
+  private readonly warnedTruncated = new Set<string>();
 
   constructor(
     /** Read on every call: folders added in the settings apply at once. */
@@ -42,7 +46,7 @@ export class ModelRegistry {
     const demo = this.demo();
     if (demo) models.push(demo);
     for (const root of this.roots()) {
-      for (const relative of this.findFiles(root)) {
+      for (const relative of await this.findFiles(root)) {
         const model = await this.describe(root, relative).catch(() => null);
         if (model) models.push(model);
       }
@@ -63,12 +67,33 @@ export class ModelRegistry {
     return this.describe(root, relative);
   }
 
+  /**
+   * The files of a model in the models folder that deleting it removes, each checked by its
+   * real path: a symlinked folder inside the models folder may point anywhere, and what it
+   * points to is not ours to delete. (A file that is itself a link is removed as a link.)
+   */
+  async deletableFiles(model: LocalModel): Promise<string[]> {
+    const root = this.roots().find((r) => r.source === "models");
+    if (!root || model.source !== "models") return [];
+    const realRoot = await realpath(root.dir);
+    for (const file of model.files) {
+      const folder = await realpath(dirname(file));
+      const rel = relativePath(realRoot, folder);
+      if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+        throw new UnsafePathError(`${model.id} lives outside the models folder through a link`);
+    }
+    return model.files;
+  }
+
   /** GGUF files of a root, relative and with "/" separators; a split set once, by its first shard. */
-  private findFiles(root: ModelRoot): string[] {
+  private async findFiles(root: ModelRoot): Promise<string[]> {
     if (!existsSync(root.dir)) return [];
-    let names = readdirSync(root.dir, { recursive: true, encoding: "utf8" })
-      .map((name) => name.split(sep).join("/"))
-      .filter((name) => name.toLowerCase().endsWith(".gguf"));
+    const walk = await walkModelFolder(root.dir);
+    if (walk.truncated && !this.warnedTruncated.has(root.dir)) {
+      this.warnedTruncated.add(root.dir);
+      log.warn("model folder too large, searched in part", { folder: root.dir });
+    }
+    let names = walk.files;
     // In the hub cache only snapshots hold usable files (blobs are the same bytes by hash).
     if (root.source === "huggingface")
       names = names.filter((name) => /^models--[^/]+\/snapshots\/[^/]+\//.test(name));

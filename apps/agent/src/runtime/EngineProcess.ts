@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
+import { tiedToAgent } from "../util/tiedToAgent.js";
 import type { EngineEvent, EngineRequest } from "./engineMessages.js";
 
 /** The built worker sits next to the built agent (both bundled into dist/). */
@@ -20,7 +21,11 @@ export class EngineProcess extends EventEmitter<{
 
   constructor() {
     super();
+    // fork() runs `execPath ...execArgv module`: through setpriv, so the engine dies with us.
+    const [execPath, execArgv] = tiedToAgent(process.execPath, process.execArgv);
     this.child = fork(WORKER_ENTRY, [], {
+      execPath,
+      execArgv,
       // Each decode is a libuv pool job; with the default 4 pool threads they hop between
       // threads and decode runs at 0.57–0.72x of llama-bench (0.91–0.96x with 1; measured).
       // It must be set before the process starts.

@@ -87,7 +87,19 @@ export class Runtime {
         409,
       );
     }
-    await Promise.all(model.files.map((file) => rm(file, { force: true })));
+    const files = await this.registry.deletableFiles(model).catch((error: unknown) => {
+      if (error instanceof UnsafePathError)
+        throw new RuntimeError(
+          {
+            code: "modelNotDeletable",
+            title: `${model.fileName} is reached through a link that leaves the models folder`,
+            hint: "Quantdeck deletes only files inside its own models folder; remove this one where it lives.",
+          },
+          409,
+        );
+      throw error;
+    });
+    await Promise.all(files.map((file) => rm(file, { force: true })));
   }
 
   async load(id: string, options: LoadOptions): Promise<LoadedModel> {

@@ -39,6 +39,13 @@ const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL,
      data TEXT NOT NULL
    );`,
+  // Browser sign-ins: only a hash of each session id is kept, with the fingerprint of the
+  // token it was granted under (a new token revokes them all).
+  `CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     token_fingerprint TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -20,11 +20,23 @@ const underJournald = process.env.JOURNAL_STREAM !== undefined;
 function format(level: Level, message: string, fields: Fields): string {
   const pairs = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(
-      ([k, v]) =>
-        `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`,
-    );
-  return [level.toUpperCase().padEnd(5), message, ...pairs].join(" ");
+    .map(([k, v]) => `${escapeControls(k)}=${formatValue(v)}`);
+  return [level.toUpperCase().padEnd(5), escapeControls(message), ...pairs].join(" ");
+}
+
+/** Quoted when it has spaces, quotes, "=" or control characters, which come out escaped. */
+function formatValue(value: string | number | boolean | undefined): string {
+  if (typeof value !== "string") return String(value);
+  return /[\s"=\p{Cc}]/u.test(value) ? escapeControls(JSON.stringify(value)) : value;
+}
+
+/**
+ * Log injection defence: values come from clients, files and child processes, and a raw
+ * newline would forge a log line, an escape sequence would rewrite the reader's terminal.
+ * Every control character (C0, DEL, C1) is written as a \u escape.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 let debugEnabled = false;

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
+import { connect } from "node:net";
 import { PROTOCOL_VERSION, serverMessageSchema, type ServerMessage } from "@quantdeck/shared";
 import { WebSocket } from "ws";
 
@@ -106,4 +108,27 @@ export function rawGet(
     });
     request.on("error", reject);
   });
+}
+
+/**
+ * Sends `request` as raw bytes (any request target, any header, nothing normalised) and
+ * resolves with the whole answer once the agent closes the connection.
+ */
+export function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(request));
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+/** The status code of a raw HTTP answer. */
+export const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
+
+/** The agent process's resident memory, from /proc. */
+export function residentBytes(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) * 1024;
 }

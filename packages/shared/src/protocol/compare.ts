@@ -71,6 +71,10 @@ export const executionOutcomeSchema = z.enum([
 ]);
 export type ExecutionOutcome = z.infer<typeof executionOutcomeSchema>;
 
+/** What a sandbox may run out of: memory, processes, CPU time, disk, one file's size, wall-clock time. */
+export const sandboxLimitSchema = z.enum(["memory", "processes", "cpu", "disk", "fileSize", "time"]);
+export type SandboxLimit = z.infer<typeof sandboxLimitSchema>;
+
 export const compareExecutionSchema = z.object({
   outcome: executionOutcomeSchema,
   exitCode: z.number().int().nullable(),
@@ -88,6 +92,10 @@ export const compareExecutionSchema = z.object({
   }),
   hasRecording: z.boolean(),
   seconds: z.number(),
+  /** The sandbox limit that ended or hampered the program, if one did. */
+  limit: sandboxLimitSchema.nullable().default(null),
+  /** How the limits applied: to the sandbox as a whole (a cgroup) or per process only. */
+  limitScope: z.enum(["sandbox", "process"]).default("process"),
 });
 export type CompareExecution = z.infer<typeof compareExecutionSchema>;
 

@@ -40,14 +40,17 @@ export const helloMessageSchema = z.object({
   client: z.object({ name: z.string().max(100), version: z.string().max(50) }),
 });
 
+/** More entries than there are topics can only be repeats. */
+const topicListSchema = z.array(topicSchema).min(1).max(topicSchema.options.length);
+
 export const subscribeMessageSchema = z.object({
   type: z.literal("subscribe"),
-  topics: z.array(topicSchema).min(1),
+  topics: topicListSchema,
 });
 
 export const unsubscribeMessageSchema = z.object({
   type: z.literal("unsubscribe"),
-  topics: z.array(topicSchema).min(1),
+  topics: topicListSchema,
 });
 
 export const pingMessageSchema = z.object({

@@ -25,3 +25,8 @@ export function negotiateProtocol(
 
 /** WebSocket close code sent after a rejected hello (4000–4999 are for applications). */
 export const CLOSE_PROTOCOL_MISMATCH = 4001;
+/**
+ * WebSocket close code for a client that does not read what it subscribed to: the agent
+ * keeps at most a few MiB queued per connection, then lets it go (reconnect and read).
+ */
+export const CLOSE_SLOW_CONSUMER = 4008;

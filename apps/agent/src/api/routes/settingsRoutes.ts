@@ -1,7 +1,6 @@
-import { statSync } from "node:fs";
-import { isAbsolute } from "node:path";
 import { updateSettingsRequestSchema, type SettingsResponse } from "@quantdeck/shared";
 import type { Hono } from "hono";
+import { checkModelFolder } from "../../models/checkModelFolder.js";
 import type { SettingsStore } from "../../store/SettingsStore.js";
 import { HttpError } from "../httpErrors.js";
 import { parseBody } from "../parseBody.js";
@@ -38,11 +37,12 @@ export function settingsRoutes(app: Hono, context: SettingsContext) {
     const body = await parseBody(c, updateSettingsRequestSchema);
     if (body.extraModelDirs) {
       for (const dir of body.extraModelDirs) {
-        if (!isAbsolute(dir) || !isDirectory(dir)) {
+        const problem = await checkModelFolder(dir);
+        if (problem) {
           throw new HttpError(400, {
             code: "badRequest",
-            title: `Not a folder on the agent's machine: ${dir.slice(0, 300)}`,
-            hint: "Give the absolute path of an existing folder.",
+            title: `Not a folder to find models in: ${dir.slice(0, 300)}`,
+            hint: problem,
           });
         }
       }
@@ -53,12 +53,4 @@ export function settingsRoutes(app: Hono, context: SettingsContext) {
     });
     return c.json(describe());
   });
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

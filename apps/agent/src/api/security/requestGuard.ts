@@ -1,6 +1,6 @@
 import type { ApiError } from "@quantdeck/shared";
 import { isAllowedHost, isAllowedOrigin, type HostPolicy } from "./hostChecks.js";
-import { tokenFromHeaders, tokensMatch } from "./tokens.js";
+import { credentialsFromHeaders, tokensMatch, type Credentials } from "./tokens.js";
 
 export interface RequestHeaders {
   host?: string | undefined;
@@ -13,6 +13,18 @@ export interface RequestHeaders {
 
 export interface GuardOptions extends HostPolicy {
   token: string | undefined;
+  /** Browser sign-ins (present whenever a token is). */
+  sessions?: { isValid(id: string): boolean } | undefined;
+}
+
+/** Whether the credentials open the API: the token itself, or a live browser session. */
+export function isAuthenticated(credentials: Credentials, options: GuardOptions): boolean {
+  if (!options.token) return true;
+  if (credentials.bearer !== undefined && tokensMatch(credentials.bearer, options.token))
+    return true;
+  return (
+    credentials.session !== undefined && options.sessions?.isValid(credentials.session) === true
+  );
 }
 
 /**
@@ -54,8 +66,7 @@ export function guardRequest(
     };
   }
   if (requireToken && options.token) {
-    const given = tokenFromHeaders(headers);
-    if (!given || !tokensMatch(given, options.token)) {
+    if (!isAuthenticated(credentialsFromHeaders(headers), options)) {
       return {
         ok: false,
         status: 401,

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { hostNameOf, isAllowedHost, isAllowedOrigin, isLoopbackHost } from "./hostChecks.js";
 import { guardRequest } from "./requestGuard.js";
-import { tokenFromHeaders, tokensMatch } from "./tokens.js";
+import { openDatabase } from "../../store/openDatabase.js";
+import { SessionStore } from "./SessionStore.js";
+import { cookieValue, credentialsFromHeaders, tokensMatch } from "./tokens.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const loopbackOnly = { allowedHosts: [], tokenRequired: false, token: undefined };
 const withToken = { allowedHosts: [], tokenRequired: true, token: "s3cret-token-of-enough-length" };
@@ -46,10 +51,65 @@ describe("tokens", () => {
     expect(tokensMatch("", "abc")).toBe(false);
   });
 
-  it("reads a bearer token or the login cookie", () => {
-    expect(tokenFromHeaders({ authorization: "Bearer t0k" })).toBe("t0k");
-    expect(tokenFromHeaders({ cookie: "a=1; quantdeck_token=c%3Dok; b=2" })).toBe("c=ok");
-    expect(tokenFromHeaders({})).toBeUndefined();
+  it("reads a bearer token or the session cookie", () => {
+    expect(credentialsFromHeaders({ authorization: "Bearer t0k" })).toEqual({ bearer: "t0k" });
+    expect(credentialsFromHeaders({ cookie: "a=1; quantdeck_session=c%3Dok; b=2" })).toEqual({
+      session: "c=ok",
+    });
+    expect(credentialsFromHeaders({})).toEqual({});
+  });
+
+  it("never throws on hostile headers and cookies: they carry no credentials", () => {
+    const hostile = [
+      "quantdeck_session=%",
+      "quantdeck_session=%zz",
+      "quantdeck_session=%E0%A4%A",
+      `quantdeck_session=${"a".repeat(100_000)}`,
+      "quantdeck_session",
+      ";;;==;",
+      "=",
+    ];
+    for (const cookie of hostile) {
+      expect(() => credentialsFromHeaders({ cookie })).not.toThrow();
+      expect(credentialsFromHeaders({ cookie }).session).toBeUndefined();
+    }
+    expect(credentialsFromHeaders({ authorization: `Bearer ${"x".repeat(10_000)}` })).toEqual({});
+    expect(credentialsFromHeaders({ authorization: "Bearer a b" })).toEqual({});
+    expect(cookieValue("x=1; quantdeck_session=ok", "quantdeck_session")).toBe("ok");
+  });
+});
+
+describe("sessions", () => {
+  const open = () => openDatabase(join(mkdtempSync(join(tmpdir(), "qd-sessions-")), "q.db"));
+
+  it("grants random ids that are not the token, and revokes them on sign-out", () => {
+    const db = open();
+    const sessions = new SessionStore(db, "token-one-0123456789");
+    const id = sessions.create();
+    expect(id).not.toContain("token-one");
+    expect(id.length).toBeGreaterThanOrEqual(40);
+    expect(sessions.isValid(id)).toBe(true);
+    expect(sessions.isValid(id + "x")).toBe(false);
+    sessions.revoke(id);
+    expect(sessions.isValid(id)).toBe(false);
+    // Only a hash is stored: the database file does not sign anyone in.
+    const rows = db.prepare("SELECT * FROM sessions").all();
+    expect(JSON.stringify(rows)).not.toContain(id);
+  });
+
+  it("expire, survive a restart with the same token and die with a new one", () => {
+    const db = open();
+    let now = 1_000_000;
+    const first = new SessionStore(db, "token-one-0123456789", () => now);
+    const id = first.create();
+    expect(new SessionStore(db, "token-one-0123456789", () => now).isValid(id)).toBe(true);
+    const expiring = first.create();
+    now += 31 * 24 * 3600 * 1000;
+    expect(first.isValid(expiring)).toBe(false);
+    now = 1_000_000;
+    const changed = new SessionStore(db, "token-two-0123456789", () => now);
+    expect(changed.isValid(id)).toBe(false);
+    expect(new SessionStore(db, "token-one-0123456789", () => now).isValid(id)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { TOKEN_COOKIE } from "@quantdeck/shared";
+import { SESSION_COOKIE } from "@quantdeck/shared";
 
 /** Compares in constant time; hashing first makes the lengths equal without leaking them. */
 export function tokensMatch(given: string, expected: string): boolean {
@@ -8,16 +8,46 @@ export function tokensMatch(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The token a request carries: `Authorization: Bearer …` (CLI, tools) or the login cookie (browsers). */
-export function tokenFromHeaders(headers: {
+/** What a request presents to prove who it is. */
+export interface Credentials {
+  /** `Authorization: Bearer …` (the CLI, scripts, other tools). */
+  bearer?: string;
+  /** The sign-in cookie's session id (browsers). */
+  session?: string;
+}
+
+const MAX_CREDENTIAL_CHARS = 512;
+
+/**
+ * The credentials a request carries. Never throws: a malformed header or cookie (a lone
+ * `%`, a megabyte of text) simply carries none.
+ */
+export function credentialsFromHeaders(headers: {
   authorization?: string | undefined;
   cookie?: string | undefined;
-}) {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
-  if (bearer?.[1]) return bearer[1];
-  for (const part of (headers.cookie ?? "").split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === TOKEN_COOKIE) return decodeURIComponent(rest.join("="));
+}): Credentials {
+  const credentials: Credentials = {};
+  const authorization = headers.authorization ?? "";
+  const bearer = /^Bearer[ \t]+([^\s]+)$/i.exec(authorization.slice(0, MAX_CREDENTIAL_CHARS + 16));
+  if (bearer?.[1] && bearer[1].length <= MAX_CREDENTIAL_CHARS) credentials.bearer = bearer[1];
+  const session = cookieValue(headers.cookie, SESSION_COOKIE);
+  if (session !== undefined) credentials.session = session;
+  return credentials;
+}
+
+/** One cookie's value, percent-decoded; undefined when absent, oversized or malformed. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const raw = part.slice(eq + 1).trim();
+    if (raw.length > MAX_CREDENTIAL_CHARS) return undefined;
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return undefined; // "%" alone, "%zz": not a value we ever set
+    }
   }
   return undefined;
 }

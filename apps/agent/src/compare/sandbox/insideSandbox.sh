@@ -1,25 +1,43 @@
 #!/bin/sh
-# Runs inside the bubblewrap sandbox (no network, its own PID namespace, only /work
-# writable): a virtual display, the program under resource limits, a recording of its
-# window, and a few frames decoded for the agent to check. The agent reads /work/result.
+# Runs inside the bubblewrap sandbox (no network, its own PID namespace, only size-capped
+# tmpfs folders writable): a virtual display, the program under resource limits, a
+# recording of its window, and a few frames decoded for the agent to check. The program
+# works in /work; what this script keeps (the outcome, the program's output, the
+# recording) is in /out, so a program that fills its disk still gets its traceback seen.
+# Both vanish with the sandbox: the results leave on file descriptor 3 (see emit below).
 #   $1 seconds to record   $2 frames per second   $3 "space" to press SPACE while recording
 #   $4 address-space limit (bytes)   $5 process limit   $6 CPU seconds   $7 file size limit (bytes)
 SECONDS_TO_RECORD=$1 FPS=$2 KEYS=$3
 export DISPLAY=:99 HOME=/work/home SDL_AUDIODRIVER=dummy
-mkdir -p "$HOME"
+mkdir -p "$HOME" /work/program
+cp /src/main.py /work/program/main.py
 cd /work || exit 90
 
+# One file out on fd 3: "NAME SIZE", a newline, the bytes. Plain files only (the program
+# could have put links there); text files only their last 64 KiB.
+emit() {
+  [ -f "/out/$1" ] && [ ! -L "/out/$1" ] || return 0
+  size=$(stat -c %s "/out/$1")
+  [ "$2" = tail ] && [ "$size" -gt 65536 ] && size=65536
+  printf '%s %s\n' "$1" "$size" >&3
+  tail -c "$size" "/out/$1" >&3
+}
+
 mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
-Xvfb :99 -screen 0 1024x768x24 -nolisten tcp >/work/xvfb.log 2>&1 &
+Xvfb :99 -screen 0 1024x768x24 -nolisten tcp >/out/xvfb.log 2>&1 3>&- &
 i=0
 until [ -e /tmp/.X11-unix/X99 ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && { echo "display 0 0" >/work/result; exit 91; }
+  i=$((i + 1)); [ $i -gt 100 ] && { echo "display 0 0" >/out/result; emit result; exit 91; }
   sleep 0.05
 done
 
-# The program: its own session, limits on memory, processes, CPU time and file size.
-prlimit --as="$4" --nproc="$5" --cpu="$6" --fsize="$7" --core=0 -- \
-  python3 -u program/main.py >/work/stdout.txt 2>/work/stderr.txt </dev/null &
+# The program: its own session, limits on memory, processes, CPU time and file size. The
+# CPU limit is soft first (SIGXCPU, so the outcome names it), then hard 5 s later.
+# Python closes every descriptor past stderr before the program starts (dash keeps copies of
+# the result pipe that `3>&-` does not reach), so the program inherits nothing of ours.
+prlimit --as="$4" --nproc="$5" --cpu="$6:$(($6 + 5))" --fsize="$7" --core=0 -- \
+  python3 -c 'import os, sys; os.closerange(3, 65536); os.execv(sys.executable, [sys.executable, "-u", "program/main.py"])' \
+  >/out/stdout.txt 2>/out/stderr.txt </dev/null 3>&- &
 PROGRAM=$!
 
 # Wait (up to 5 s) for the program's window, or for the program to end. Its window is the
@@ -56,7 +74,7 @@ if kill -0 $PROGRAM 2>/dev/null || [ -n "$TARGET" ]; then
   # shellcheck disable=SC2086
   ffmpeg -nostdin -loglevel error -f x11grab -draw_mouse 0 -framerate "$FPS" $GRAB \
     -t "$SECONDS_TO_RECORD" -c:v libvpx -deadline realtime -cpu-used 8 -b:v 1M \
-    -pix_fmt yuv420p -y /work/recording.webm 2>/work/ffmpeg.log &
+    -pix_fmt yuv420p -y /out/recording.webm 2>/out/ffmpeg.log 3>&- &
   RECORDER=$!
   if [ "$KEYS" = "space" ]; then
     # Flappy Bird: flap now and then, so the bird flies and pipes go by.
@@ -79,8 +97,13 @@ fi
 
 # Frames for the agent to check: 64×48 grey, 2 per second. Decoded here, inside the
 # sandbox, because the program could have replaced the recording with a crafted file.
-if [ -s /work/recording.webm ]; then
-  ffmpeg -nostdin -loglevel error -i /work/recording.webm -vf fps=2,scale=64:48,format=gray \
-    -f rawvideo -y /work/frames.gray 2>>/work/ffmpeg.log
+if [ -s /out/recording.webm ]; then
+  ffmpeg -nostdin -loglevel error -i /out/recording.webm -vf fps=2,scale=64:48,format=gray \
+    -f rawvideo -y /out/frames.gray 2>>/out/ffmpeg.log 3>&-
 fi
-echo "$STATUS window=${TARGET:+yes}" >/work/result
+echo "$STATUS window=${TARGET:+yes}" >/out/result
+emit result
+emit stdout.txt tail
+emit stderr.txt tail
+emit recording.webm
+emit frames.gray

@@ -1,10 +1,8 @@
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import {
   chownSync,
   copyFileSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -15,8 +13,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CompareExecution } from "@quantdeck/shared";
+import type { Readable } from "node:stream";
+import type { CompareExecution, SandboxLimit } from "@quantdeck/shared";
 import { analyzeFrames } from "./analyzeFrames.js";
+import { readSandboxFiles } from "./readSandboxFiles.js";
+import { SandboxCgroup } from "./sandboxCgroup.js";
 
 /** Ships next to this module in src/ and next to the bundle in dist/ (build.mjs copies it). */
 const INSIDE_SCRIPT = fileURLToPath(new URL("./insideSandbox.sh", import.meta.url));
@@ -61,6 +62,14 @@ export interface SandboxLimits {
   cpuSeconds: number;
   /** Largest file it may write (RLIMIT_FSIZE). */
   fileBytes: number;
+  /** The sandbox's writable folder (/work, a tmpfs): everything the program may store. */
+  diskBytes: number;
+  /** Memory of the whole sandbox (program, display, recorder, tmpfs files), where cgroups allow. */
+  sandboxMemoryBytes: number;
+  /** Processes and threads of the whole sandbox, where cgroups allow. */
+  sandboxProcesses: number;
+  /** CPU cores the whole sandbox may use at once, where cgroups allow. */
+  sandboxCpus: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -68,11 +77,30 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   extraProcesses: 64,
   cpuSeconds: 60,
   fileBytes: 64 * 1024 ** 2,
+  diskBytes: 512 * 1024 ** 2,
+  sandboxMemoryBytes: 3 * 1024 ** 3,
+  sandboxProcesses: 256,
+  sandboxCpus: 1,
 };
+
+/** /tmp inside: a tmpfs of this size (X11's socket lives there). */
+const TMP_BYTES = 128 * 1024 ** 2;
+/** /dev/shm inside (pygame and multiprocessing use it). */
+const SHM_BYTES = 64 * 1024 ** 2;
+/** What the inside script sends out, and how much of each at most. */
+const OUTPUT_FILES = (limits: SandboxLimits) => ({
+  result: 1024,
+  "stdout.txt": MAX_OUTPUT_CHARS,
+  "stderr.txt": MAX_OUTPUT_CHARS,
+  "recording.webm": limits.fileBytes,
+  "frames.gray": 16 * 1024 ** 2,
+});
+/** The sandbox starts with this environment and nothing of the agent's (tokens, paths). */
+const SANDBOX_ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };
 
 export interface SandboxRequest {
   code: string;
-  /** Where the recording is moved to (its folder must exist); without it, none is kept. */
+  /** Where the recording is written (its folder must exist); without it, none is kept. */
   recordingDestination?: string;
   recordSeconds: number;
   /** Press SPACE every 0.35 s while recording (Flappy Bird). */
@@ -88,14 +116,16 @@ export interface SandboxResult extends CompareExecution {
 /**
  * Runs a generated Python program in a bubblewrap sandbox: no network (its own network
  * namespace), its own PID namespace (everything in it dies with it), only /usr and a few
- * read-only files of the host visible, a tmpfs /tmp, and one writable folder; limits on
- * memory, processes, CPU and file size; a virtual display, recorded. The agent kills the
- * whole sandbox at a wall-clock limit whatever happens inside.
+ * read-only files of the host visible, size-capped tmpfs folders as its only writable
+ * places, none of the agent's environment; limits on memory, processes, CPU and file size
+ * per process, and on the sandbox as a whole in a cgroup of its own where the agent may make
+ * one; a virtual display, recorded. The agent kills the whole sandbox at a wall-clock limit
+ * whatever happens inside, and reports only once every process of it is gone.
  */
 export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
-  // A fresh temporary folder: the script (bound read-only) beside the program's folder
-  // (bound writable at /work). As root, both belong to nobody, who runs the sandbox.
+  // A fresh temporary folder with the script and the program, both bound read-only. As
+  // root, both belong to nobody, who runs the sandbox.
   const root = mkdtempSync(join(tmpdir(), "quantdeck-sandbox-"));
   try {
     return await runIn(root, request, limits);
@@ -109,10 +139,9 @@ async function runIn(
   request: SandboxRequest,
   limits: SandboxLimits,
 ): Promise<SandboxResult> {
-  const workDir = join(root, "work");
   const script = join(root, "run.sh");
-  mkdirSync(join(workDir, "program"), { recursive: true });
-  writeFileSync(join(workDir, "program", "main.py"), request.code);
+  const source = join(root, "main.py");
+  writeFileSync(source, request.code);
   copyFileSync(INSIDE_SCRIPT, script);
   const asRoot = process.getuid?.() === 0;
   const uid = asRoot ? NOBODY : (process.getuid?.() ?? NOBODY);
@@ -126,17 +155,33 @@ async function runIn(
     "--ro-bind",
     script,
     "/run.sh",
+    "--ro-bind",
+    source,
+    "/src/main.py",
     "--proc",
     "/proc",
+    // /dev holds device nodes only (read-only); its one writable part is a capped /dev/shm.
     "--dev",
     "/dev",
     "--size",
-    String(256 * 1024 ** 2),
+    String(SHM_BYTES),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+    "--size",
+    String(TMP_BYTES),
     "--tmpfs",
     "/tmp",
-    "--bind",
-    workDir,
+    "--size",
+    String(limits.diskBytes),
+    "--tmpfs",
     "/work",
+    // The script's own files: the program's output (each at most fileBytes) and the recording.
+    "--size",
+    String(3 * limits.fileBytes + 16 * 1024 ** 2),
+    "--tmpfs",
+    "/out",
     // The sandbox's own root (where /etc's few files are bound) is read-only too.
     "--remount-ro",
     "/",
@@ -159,50 +204,78 @@ async function runIn(
     String(limits.cpuSeconds),
     String(limits.fileBytes),
   ];
-  const [command, args] = asRoot
+  const cgroup = SandboxCgroup.create(randomUUID(), {
+    memoryBytes: limits.sandboxMemoryBytes,
+    processes: limits.sandboxProcesses,
+    cpus: limits.sandboxCpus,
+  });
+  const bwrap = asRoot
     ? [
-        "setpriv",
-        [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", "bwrap", ...sandboxArgs],
+        "/usr/bin/setpriv",
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        "--clear-groups",
+        "--",
+        "bwrap",
+        ...sandboxArgs,
       ]
-    : ["bwrap", sandboxArgs];
+    : ["bwrap", ...sandboxArgs];
+  // The shell joins the cgroup first, so that every process of the sandbox starts inside it.
+  const [command, ...args] = cgroup
+    ? [
+        "/bin/sh",
+        "-c",
+        'for f in $1; do echo $$ >"$f" || exit 97; done; shift; exec "$@"',
+        "sh",
+        cgroup.procsFiles.join(" "),
+        ...bwrap,
+      ]
+    : bwrap;
 
   const started = performance.now();
   // Startup (up to 5 s waiting for a window), the recording, and decoding its frames.
   const wallLimitMs = (request.recordSeconds + 30) * 1000;
-  const child = spawn(command, args, { stdio: "ignore", detached: true });
+  const child = spawn(command ?? "bwrap", args, {
+    cwd: "/",
+    stdio: ["ignore", "ignore", "ignore", "pipe"],
+    detached: true,
+    env: SANDBOX_ENV,
+  });
+  const output = child.stdio[3] as Readable;
+  const files = readSandboxFiles(output, OUTPUT_FILES(limits));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid);
+    output.destroy();
   }, wallLimitMs);
-  await new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
   clearTimeout(timer);
   killGroup(child.pid); // anything left in its process group
+  const hit = cgroup?.limitsHit() ?? { memory: false, processes: false };
+  await cgroup?.destroy(); // returns once every process of the sandbox is gone
+  // The pipe ends when its last writer is gone; nothing in a dead sandbox can hold it long.
+  const stuck = setTimeout(() => output.destroy(), 10_000);
+  const received = await files;
+  clearTimeout(stuck);
 
-  const read = (name: string) => {
-    const path = join(workDir, name);
-    // The program could have replaced these with links to the agent's files: plain files only.
-    if (!existsSync(path) || !lstatSync(path).isFile()) return "";
-    const text = readFileSync(path, "utf8");
-    return text.length > MAX_OUTPUT_CHARS ? text.slice(-MAX_OUTPUT_CHARS) : text;
-  };
-  const status = read("result").trim();
-  const stderr = read("stderr.txt");
+  const text = (name: string) => received.get(name)?.toString("utf8") ?? "";
+  const status = text("result").trim();
+  const stderr = text("stderr.txt");
   const exited = /^exited (\d+)/.exec(status);
   const exitCode = exited ? Number(exited[1]) : null;
-  const recording = join(workDir, "recording.webm");
-  const hasRecording =
-    existsSync(recording) && lstatSync(recording).isFile() && lstatSync(recording).size > 0;
+  const recording = received.get("recording.webm");
+  const hasRecording = recording !== undefined && recording.length > 0;
   let recordingPath: string | null = null;
   if (hasRecording && request.recordingDestination) {
-    copyFileSync(recording, request.recordingDestination);
+    writeFileSync(request.recordingDestination, recording);
     recordingPath = request.recordingDestination;
   }
-  const framesPath = join(workDir, "frames.gray");
-  const frames =
-    existsSync(framesPath) && lstatSync(framesPath).isFile()
-      ? analyzeFrames(readFileSync(framesPath))
-      : { count: 0, nonBlank: 0, changing: 0 };
+  const framesData = received.get("frames.gray");
+  const frames = framesData ? analyzeFrames(framesData) : { count: 0, nonBlank: 0, changing: 0 };
 
   return {
     outcome:
@@ -215,14 +288,43 @@ async function runIn(
             : "crashed",
     exitCode,
     window: status.includes("window=yes"),
-    stdout: read("stdout.txt"),
+    stdout: text("stdout.txt"),
     stderr,
     traceback: lastTraceback(stderr),
     frames,
     hasRecording,
     seconds: (performance.now() - started) / 1000,
+    limit: limitThatStopped({ timedOut, exitCode, stderr, cgroupHit: hit }),
+    limitScope: cgroup ? "sandbox" : "process",
     recordingPath,
   };
+}
+
+/**
+ * Which limit ended (or crippled) the program, read from how it ended: the signal the
+ * kernel sends for CPU time (SIGXCPU) and file size (SIGXFSZ), Python's error for memory,
+ * processes and disk, and the cgroup's own counters for the sandbox as a whole.
+ */
+export function limitThatStopped(evidence: {
+  timedOut: boolean;
+  exitCode: number | null;
+  stderr: string;
+  cgroupHit: { memory: boolean; processes: boolean };
+}): SandboxLimit | null {
+  const { exitCode, stderr } = evidence;
+  if (exitCode === 128 + 24) return "cpu"; // SIGXCPU
+  if (exitCode === 128 + 25 || /File too large/.test(stderr)) return "fileSize"; // SIGXFSZ
+  if (/\bMemoryError\b/.test(stderr) || evidence.cgroupHit.memory) return "memory";
+  if (
+    evidence.cgroupHit.processes ||
+    /BlockingIOError: \[Errno 11\] Resource temporarily unavailable|can't start new thread/.test(
+      stderr,
+    )
+  )
+    return "processes";
+  if (/No space left on device/.test(stderr)) return "disk";
+  if (evidence.timedOut) return "time";
+  return null;
 }
 
 function killGroup(pid: number | undefined) {
