@@ -3,8 +3,17 @@
 // rewrites cannot be told where the agent is at run time, answer a down agent with a bare
 // 500, and keep `next start` from exiting while a WebSocket is open (measured; see
 // shared/notes/one-origin-dashboard.md).
-import { createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
 import next from "next";
+import {
+  createRelay,
+  FRAME_HEADERS,
+  isApiPath,
+  isLoopback,
+  normalizedTarget,
+  refuseBadTarget,
+  refuseBadTargetUpgrade,
+} from "./relay.mjs";
 
 const env = readEnv();
 const dev = process.argv.includes("--dev");
@@ -28,105 +37,31 @@ function readEnv() {
     console.error(`ERROR QUANTDECK_AGENT_URL is not a URL: ${agent}`);
     process.exit(2);
   }
-  return { port, host: process.env.QUANTDECK_WEB_HOST ?? "127.0.0.1", agentUrl };
-}
-
-const isApi = (url = "") => url === "/api" || url.startsWith("/api/") || url.startsWith("/api?");
-
-/** Headers for the agent: the browser's Host travels as X-Forwarded-Host, overwriting any a client sent. */
-function forwardedHeaders(req) {
-  return {
-    ...req.headers,
-    "x-forwarded-host": req.headers.host ?? "",
-    "x-forwarded-proto": "http",
-    "x-forwarded-for": req.socket.remoteAddress ?? "",
-  };
-}
-
-const unreachable = JSON.stringify({
-  error: {
-    code: "agentUnreachable",
-    title: "The Quantdeck agent is not reachable",
-    hint: "Start it (npm start starts both), or check QUANTDECK_AGENT_URL.",
-  },
-});
-
-function relayHttp(req, res) {
-  const upstream = httpRequest(
-    {
-      host: env.agentUrl.hostname,
-      port: env.agentUrl.port,
-      method: req.method,
-      path: req.url,
-      headers: forwardedHeaders(req),
-    },
-    (agentRes) => {
-      res.writeHead(agentRes.statusCode ?? 502, agentRes.headers);
-      agentRes.pipe(res);
-    },
-  );
-  upstream.on("error", () => {
-    if (res.headersSent) return res.destroy();
-    res.writeHead(502, { "content-type": "application/json" }).end(unreachable);
-  });
-  // A browser that goes away mid-stream must stop the agent's work too.
-  res.on("close", () => upstream.destroy());
-  req.pipe(upstream);
-}
-
-function relayUpgrade(req, socket, head) {
-  const upstream = httpRequest({
-    host: env.agentUrl.hostname,
-    port: env.agentUrl.port,
-    method: req.method,
-    path: req.url,
-    headers: forwardedHeaders(req),
-  });
-  upstream.on("upgrade", (agentRes, agentSocket, agentHead) => {
-    const lines = [`HTTP/1.1 101 ${agentRes.statusMessage ?? "Switching Protocols"}`];
-    for (let i = 0; i < agentRes.rawHeaders.length; i += 2) {
-      lines.push(`${agentRes.rawHeaders[i]}: ${agentRes.rawHeaders[i + 1]}`);
-    }
-    socket.write(lines.join("\r\n") + "\r\n\r\n");
-    if (agentHead.length) socket.write(agentHead);
-    if (head.length) agentSocket.write(head);
-    for (const s of [socket, agentSocket]) {
-      openSockets.add(s);
-      s.on("close", () => openSockets.delete(s));
-      s.on("error", () => {
-        socket.destroy();
-        agentSocket.destroy();
-      });
-    }
-    agentSocket.pipe(socket).pipe(agentSocket);
-    socket.on("close", () => agentSocket.destroy());
-    agentSocket.on("close", () => socket.destroy());
-  });
-  // The agent refused the upgrade (bad Host, Origin or token): pass its answer on.
-  upstream.on("response", (agentRes) => {
-    const lines = [`HTTP/1.1 ${agentRes.statusCode} ${agentRes.statusMessage ?? ""}`];
-    for (let i = 0; i < agentRes.rawHeaders.length; i += 2) {
-      lines.push(`${agentRes.rawHeaders[i]}: ${agentRes.rawHeaders[i + 1]}`);
-    }
-    socket.write(lines.join("\r\n") + "\r\n\r\n");
-    agentRes.pipe(socket);
-  });
-  upstream.on("error", () => {
-    socket.end(
-      `HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(unreachable)}\r\nConnection: close\r\n\r\n${unreachable}`,
+  const host = process.env.QUANTDECK_WEB_HOST ?? "127.0.0.1";
+  // The agent's own rule, kept by its front door too: beyond loopback only with a token.
+  if (!isLoopback(host) && !process.env.QUANTDECK_TOKEN) {
+    console.error(
+      `ERROR the dashboard would listen on ${host} without an access token hint="Set QUANTDECK_TOKEN (the agent's token) for both, or keep QUANTDECK_WEB_HOST on 127.0.0.1 and use an SSH tunnel."`,
     );
-  });
-  socket.on("error", () => upstream.destroy());
-  upstream.end();
+    process.exit(2);
+  }
+  return { port, host, agentUrl };
 }
+
+const relay = createRelay(env.agentUrl);
 
 const server = createServer((req, res) => {
-  if (isApi(req.url)) return relayHttp(req, res);
+  const path = normalizedTarget(req.url);
+  if (path === null) return refuseBadTarget(res);
+  if (isApiPath(path)) return void relay.relayHttp(req, res, path);
+  for (const [name, value] of Object.entries(FRAME_HEADERS)) res.setHeader(name, value);
   return handlePage(req, res);
 });
 // Only /api upgrades are ours; in dev, Next attaches its own listener for hot reload.
 server.on("upgrade", (req, socket, head) => {
-  if (isApi(req.url)) relayUpgrade(req, socket, head);
+  const path = normalizedTarget(req.url);
+  if (path === null) return refuseBadTargetUpgrade(socket);
+  if (isApiPath(path)) void relay.relayUpgrade(req, socket, head, path, openSockets);
 });
 
 await app.prepare();
