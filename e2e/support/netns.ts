@@ -57,8 +57,10 @@ export class TestNetns {
       execFile(
         "ip",
         ["netns", "exec", this.name, process.execPath, "-e", script],
-        (error, stdout) =>
-          error ? reject(error) : resolve(JSON.parse(stdout) as { status: number; body: string }),
+        (error, stdout) => {
+          if (error) reject(new Error(`request from ${this.name} failed: ${error.message}`));
+          else resolve(JSON.parse(stdout) as { status: number; body: string });
+        },
       ),
     );
   }
