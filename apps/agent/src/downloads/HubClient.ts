@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 export interface HubFile {
   path: string;
   size: number;
@@ -18,6 +20,23 @@ export class HubError extends Error {
 const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/;
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const TIMEOUT_MS = 10_000;
+/** A repository lists a few hundred files a page; these bound a hostile or broken hub. */
+const MAX_PAGES = 100;
+const MAX_FILES = 100_000;
+const MAX_LISTING_BYTES = 32 * 1024 ** 2;
+/** A petabyte: more than any model file; a larger (or negative) size is a broken listing. */
+const MAX_FILE_BYTES = 2 ** 50;
+
+// The hub's answers are input like any other: parsed here, at the client's edge, so that a
+// negative, huge or non-numeric size never reaches the disk check or the dashboard.
+const fileSize = z.number().int().min(0).max(MAX_FILE_BYTES);
+const treeEntrySchema = z.object({
+  type: z.string(),
+  path: z.string().min(1).max(1024),
+  size: fileSize.optional(),
+  lfs: z.object({ oid: z.string().regex(/^[0-9a-f]{64}$/), size: fileSize }).optional(),
+});
+const treePageSchema = z.array(z.unknown()).max(MAX_FILES);
 
 export function isRepoId(repo: string): boolean {
   return REPO_ID.test(repo) && !repo.includes("..");
@@ -49,23 +68,30 @@ export class HubClient {
       `/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`,
       this.endpoint,
     );
+    const seen = new Set<string>();
     while (next) {
+      if (seen.has(next.href))
+        throw new HubError("badResponse", "the hub's pages go round in a loop");
+      if (seen.size >= MAX_PAGES)
+        throw new HubError("badResponse", `the hub's listing runs past ${MAX_PAGES} pages`);
+      seen.add(next.href);
       const response = await this.get(next);
-      const entries = await response.json();
-      if (!Array.isArray(entries))
-        throw new HubError("badResponse", "the hub's file listing is not a list");
-      for (const entry of entries as {
-        type?: string;
-        path?: string;
-        size?: number;
-        lfs?: { oid?: string; size?: number };
-      }[]) {
-        if (entry.type !== "file" || typeof entry.path !== "string") continue;
+      const page = treePageSchema.safeParse(await readJson(response, MAX_LISTING_BYTES));
+      if (!page.success) throw new HubError("badResponse", "the hub's file listing is not a list");
+      for (const raw of page.data) {
+        const entry = treeEntrySchema.safeParse(raw);
+        if (!entry.success) {
+          const where = describeEntry(raw);
+          throw new HubError("badResponse", `the hub's listing has an invalid entry${where}`);
+        }
+        if (entry.data.type !== "file") continue;
         files.push({
-          path: entry.path,
-          size: entry.lfs?.size ?? entry.size ?? 0,
-          sha256: entry.lfs?.oid ?? null,
+          path: entry.data.path,
+          size: entry.data.lfs?.size ?? entry.data.size ?? 0,
+          sha256: entry.data.lfs?.oid ?? null,
         });
+        if (files.length > MAX_FILES)
+          throw new HubError("badResponse", `the repository lists more than ${MAX_FILES} files`);
       }
       const link = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get("link") ?? "")?.[1];
       next = link ? new URL(link, this.endpoint) : null;
@@ -115,4 +141,34 @@ export class HubClient {
     if (!response.ok) throw new HubError("badResponse", `the hub answered ${response.status}`);
     return response;
   }
+}
+
+/** The body as JSON, read up to `maxBytes`: a hub that sends gigabytes is refused, not buffered. */
+async function readJson(response: Response, maxBytes: number): Promise<unknown> {
+  const declared = Number(response.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new HubError("badResponse", "the hub's answer is too large");
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  for (;;) {
+    const { done, value } = reader ? await reader.read() : { done: true, value: undefined };
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader?.cancel();
+      throw new HubError("badResponse", "the hub's answer is too large");
+    }
+    chunks.push(value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+  } catch {
+    throw new HubError("badResponse", "the hub's answer is not JSON");
+  }
+}
+
+/** ` (path)` of a listing entry, for the error, when it has a printable one. */
+function describeEntry(raw: unknown): string {
+  const path = typeof raw === "object" && raw !== null && "path" in raw ? raw.path : undefined;
+  return typeof path === "string" ? ` (${path.slice(0, 200)})` : "";
 }
