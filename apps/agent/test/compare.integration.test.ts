@@ -118,7 +118,51 @@ describe("comparison runs", () => {
     const { runs } = compareRunsResponseSchema.parse(
       await (await fetch(`${agent.url}/api/compare/runs`)).json(),
     );
-    expect(runs.find((r) => r.id === run.id)?.answers[1]?.stats).toEqual(run.answers[1]?.stats);
+    expect(runs.find((r) => r.id === run.id)).toBeDefined();
+    const kept = compareRunSchema.parse(
+      await (await fetch(`${agent.url}/api/compare/runs/${run.id}`)).json(),
+    );
+    expect(kept.answers[1]?.stats).toEqual(run.answers[1]?.stats);
+  });
+
+  it("lists runs as summaries a page at a time, without their answers' texts", async () => {
+    // A pasted answer whose one long line held the agent 8 s in the old checks: now checked
+    // with a size budget in a thread of its own, while the agent answers.
+    const socket = await openSocket();
+    const longLine = "balls_" + "ball".repeat(45_000) + " = 21";
+    const pasted = "Here it is:\n```python\nimport tkinter\n" + longLine + "\n```\n";
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await post("/api/compare/runs", {
+        promptId: "heptagon",
+        targets: [{ pastedAnswer: pasted, label: `pasted ${i}` }],
+      });
+      ids.push(compareRunSchema.parse(await response.json()).id);
+    }
+    expect((await fetch(`${agent.url}/api/health`)).status).toBe(200);
+    const last = await finished(socket, ids[2] ?? "");
+    socket.close();
+    expect(last.answers[0]?.checks.find((c) => c.id === "tkinter")?.passed).toBe(true);
+    expect(last.answers[0]?.checks.find((c) => c.id === "twentyBalls")?.passed).toBe(false);
+
+    const first = await fetch(`${agent.url}/api/compare/runs?limit=2`);
+    const body = await first.text();
+    expect(body).not.toContain("ballball");
+    const page1 = compareRunsResponseSchema.parse(JSON.parse(body));
+    expect(page1.runs.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.runs[0]?.answers).toEqual([{ label: "pasted 2", state: "done" }]);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = compareRunsResponseSchema.parse(
+      await (
+        await fetch(
+          `${agent.url}/api/compare/runs?limit=2&cursor=${encodeURIComponent(page1.nextCursor ?? "")}`,
+        )
+      ).json(),
+    );
+    expect(page2.runs[0]?.id).toBe(ids[0]);
+    const bad = await fetch(`${agent.url}/api/compare/runs?cursor=%27%3B--`);
+    expect(bad.status).toBe(400);
+    for (const id of ids) await fetch(`${agent.url}/api/compare/runs/${id}`, { method: "DELETE" });
   });
 
   it("cancels a run under way", async () => {

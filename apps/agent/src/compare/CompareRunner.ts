@@ -6,6 +6,7 @@ import {
   type CompareAnswer,
   type ComparePromptKind,
   type CompareRun,
+  type CompareRunsResponse,
   type CompareTarget,
   type SandboxStatus,
   type StartCompareRequest,
@@ -22,11 +23,11 @@ import { checkPythonSyntax } from "./syntaxCheck.js";
 export class CompareError extends Error {
   constructor(
     readonly apiError: {
-      code: "unknownPrompt" | "unknownCompareRun" | "unknownModel";
+      code: "unknownPrompt" | "unknownCompareRun" | "unknownModel" | "tooManyRuns";
       title: string;
       hint?: string;
     },
-    readonly status: 400 | 404,
+    readonly status: 400 | 404 | 409,
   ) {
     super(apiError.title);
   }
@@ -34,6 +35,10 @@ export class CompareError extends Error {
 
 /** Long enough for a whole heptagon or Flappy Bird program, inside the guide's 4096 context. */
 const DEFAULT_MAX_TOKENS = 3500;
+/** Runs kept at most: a bound on the database, lifted by deleting old runs. */
+export const MAX_STORED_RUNS = 500;
+/** An answer's text is kept up to this length (a whole program is a few tens of KB). */
+export const MAX_ANSWER_CHARS = 200_000;
 /** Partial answers are published this often while generating. */
 const TEXT_PUBLISH_MS = 500;
 
@@ -59,8 +64,7 @@ export class CompareRunner {
 
   /** After a restart: runs that were under way go back in the queue, from the unfinished answer. */
   restore(): void {
-    for (const run of this.store.list()) {
-      if (run.state !== "running" && run.state !== "queued") continue;
+    for (const run of this.store.unfinished()) {
       run.state = "queued";
       for (const answer of run.answers)
         if (answer.state !== "done" && answer.state !== "failed") resetAnswer(answer);
@@ -70,6 +74,15 @@ export class CompareRunner {
   }
 
   async start(request: StartCompareRequest): Promise<CompareRun> {
+    if (this.store.count() >= MAX_STORED_RUNS)
+      throw new CompareError(
+        {
+          code: "tooManyRuns",
+          title: `${MAX_STORED_RUNS} comparison runs are kept already`,
+          hint: "Delete runs you no longer need (Compare → a run → Delete), then start again.",
+        },
+        409,
+      );
     const prompt = resolvePrompt(request);
     for (const target of request.targets)
       if (target.model !== undefined) await this.runtime.findModel(target.model);
@@ -98,8 +111,8 @@ export class CompareRunner {
     return run;
   }
 
-  list(): CompareRun[] {
-    return this.store.list();
+  list(limit: number, cursor?: string): CompareRunsResponse {
+    return this.store.listSummaries(limit, cursor);
   }
 
   get(id: string): CompareRun {
@@ -231,7 +244,8 @@ export class CompareRunner {
     current.generationId = generation.id;
     let lastPublished = 0;
     const stopFollowing = this.runtime.onGenerationText(generation.id, (text) => {
-      answer.text += text;
+      if (answer.text.length < MAX_ANSWER_CHARS)
+        answer.text += text.slice(0, MAX_ANSWER_CHARS - answer.text.length);
       if (Date.now() - lastPublished >= TEXT_PUBLISH_MS) {
         lastPublished = Date.now();
         this.publish(run);
@@ -239,7 +253,7 @@ export class CompareRunner {
     });
     try {
       const result = await generation.result;
-      answer.text = result.text;
+      answer.text = result.text.slice(0, MAX_ANSWER_CHARS);
       answer.stats = result.stats;
     } finally {
       stopFollowing();

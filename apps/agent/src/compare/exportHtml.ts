@@ -1,4 +1,4 @@
-import type { CompareAnswer, CompareRun } from "@quantdeck/shared";
+import type { CompareAnswer, CompareRun, SandboxLimit } from "@quantdeck/shared";
 
 /**
  * A comparison as one self-contained HTML file: recordings embedded as data URIs, code,
@@ -72,6 +72,15 @@ ${execution?.traceback ? `<pre>${escape(execution.traceback)}</pre>` : ""}
 </section>`;
 }
 
+const LIMIT_NAMES: Record<SandboxLimit, string> = {
+  memory: "memory",
+  processes: "process",
+  cpu: "CPU-time",
+  disk: "disk",
+  fileSize: "file-size",
+  time: "time",
+};
+
 export function describeOutcome(answer: CompareAnswer): string {
   const execution = answer.execution;
   if (!execution) return answer.notRunReason ?? "Not run";
@@ -82,7 +91,7 @@ export function describeOutcome(answer: CompareAnswer): string {
     case "exited":
       return "Exited by itself (code 0) before the recording ended";
     case "crashed":
-      return `Crashed (exit code ${execution.exitCode ?? "?"})`;
+      return `Crashed (exit code ${execution.exitCode ?? "?"})${execution.limit ? `: the sandbox's ${LIMIT_NAMES[execution.limit]} limit` : ""}`;
     case "timedOut":
       return "Killed at the sandbox's time limit";
   }

@@ -9,6 +9,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from "react";
+import { summarizeCompareRun } from "@quantdeck/shared";
 import { AgentSocket, type ConnectionState } from "./AgentSocket";
 import { agentQueries } from "./queries";
 
@@ -56,9 +57,20 @@ export function AgentProvider({ children }: { children: ReactNode }) {
           case "compare": {
             const run = event.data;
             queryClient.setQueryData(agentQueries.compareRun(run.id).queryKey, run);
-            queryClient.setQueryData(agentQueries.compareRuns().queryKey, (old) =>
-              old ? { runs: [run, ...old.runs.filter((r) => r.id !== run.id)] } : old,
-            );
+            // The list holds summaries: a changed run replaces its own, a new one goes first.
+            const summary = summarizeCompareRun(run);
+            queryClient.setQueryData(agentQueries.compareRuns().queryKey, (old) => {
+              if (!old) return old;
+              const known = old.pages.some((p) => p.runs.some((r) => r.id === run.id));
+              const pages = old.pages.map((page) => ({
+                ...page,
+                runs: page.runs.map((r) => (r.id === run.id ? summary : r)),
+              }));
+              const [first, ...rest] = pages;
+              return known || !first
+                ? { ...old, pages }
+                : { ...old, pages: [{ ...first, runs: [summary, ...first.runs] }, ...rest] };
+            });
             return;
           }
           case "engine":

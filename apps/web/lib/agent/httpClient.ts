@@ -85,7 +85,11 @@ export const agentHttp = {
   load: (body: LoadRequest) =>
     request(loadedModelSchema, "/api/runtime/load", { method: "POST", body: JSON.stringify(body) }),
   unload: () => request(runtimeStatusSchema, "/api/runtime/unload", { method: "POST" }),
-  compareRuns: () => request(compareRunsResponseSchema, "/api/compare/runs"),
+  compareRuns: (cursor?: string) =>
+    request(
+      compareRunsResponseSchema,
+      `/api/compare/runs${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`,
+    ),
   compareRun: (id: string) =>
     request(compareRunSchema, `/api/compare/runs/${encodeURIComponent(id)}`),
   startCompare: (body: Partial<StartCompareRequest> & Pick<StartCompareRequest, "targets">) =>

@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { agentHttp } from "./httpClient";
 
 /** React Query factories: one per agent query, so keys and fetchers never drift apart. */
@@ -23,8 +23,14 @@ export const agentQueries = {
       staleTime: Infinity,
     }),
   downloads: () => queryOptions({ queryKey: ["agent", "downloads"], queryFn: agentHttp.downloads }),
+  /** Run summaries, newest first, a page at a time (older pages on demand). */
   compareRuns: () =>
-    queryOptions({ queryKey: ["agent", "compare", "runs"], queryFn: agentHttp.compareRuns }),
+    infiniteQueryOptions({
+      queryKey: ["agent", "compare", "runs"],
+      queryFn: ({ pageParam }) => agentHttp.compareRuns(pageParam),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
   compareRun: (id: string) =>
     queryOptions({
       queryKey: ["agent", "compare", "run", id],

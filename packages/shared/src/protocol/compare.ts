@@ -72,7 +72,14 @@ export const executionOutcomeSchema = z.enum([
 export type ExecutionOutcome = z.infer<typeof executionOutcomeSchema>;
 
 /** What a sandbox may run out of: memory, processes, CPU time, disk, one file's size, wall-clock time. */
-export const sandboxLimitSchema = z.enum(["memory", "processes", "cpu", "disk", "fileSize", "time"]);
+export const sandboxLimitSchema = z.enum([
+  "memory",
+  "processes",
+  "cpu",
+  "disk",
+  "fileSize",
+  "time",
+]);
 export type SandboxLimit = z.infer<typeof sandboxLimitSchema>;
 
 export const compareExecutionSchema = z.object({
@@ -158,4 +165,39 @@ export const compareRunSchema = z.object({
 });
 export type CompareRun = z.infer<typeof compareRunSchema>;
 
-export const compareRunsResponseSchema = z.object({ runs: z.array(compareRunSchema) });
+/** What the list of runs shows of each: enough to find one, never its answers' texts. */
+export const compareRunSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  state: compareRunSchema.shape.state,
+  prompt: compareRunSchema.shape.prompt.pick({ title: true, kind: true }),
+  answers: z.array(compareAnswerSchema.pick({ label: true, state: true })),
+});
+export type CompareRunSummary = z.infer<typeof compareRunSummarySchema>;
+
+export function summarizeCompareRun(run: CompareRun): CompareRunSummary {
+  return {
+    id: run.id,
+    createdAt: run.createdAt,
+    state: run.state,
+    prompt: { title: run.prompt.title, kind: run.prompt.kind },
+    answers: run.answers.map(({ label, state }) => ({ label, state })),
+  };
+}
+
+/** `GET /api/compare/runs?limit=50&cursor=…`: newest first, a page at a time. */
+export const compareRunsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** From the previous page's `nextCursor`. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:[\w-]{1,64}$/)
+    .optional(),
+});
+
+export const compareRunsResponseSchema = z.object({
+  runs: z.array(compareRunSummarySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type CompareRunsResponse = z.infer<typeof compareRunsResponseSchema>;

@@ -40,6 +40,7 @@ export const errorCodes = [
   "cancelled",
   "unknownPrompt",
   "unknownCompareRun",
+  "tooManyRuns",
   "sandboxUnavailable",
   "internal",
 ] as const;

@@ -1,11 +1,15 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import { startCompareRequestSchema, type SandboxStatus } from "@quantdeck/shared";
+import {
+  compareRunsQuerySchema,
+  startCompareRequestSchema,
+  type SandboxStatus,
+} from "@quantdeck/shared";
 import type { Hono } from "hono";
 import { CompareError, type CompareRunner } from "../../compare/CompareRunner.js";
 import { exportCompareHtml } from "../../compare/exportHtml.js";
 import { HttpError } from "../httpErrors.js";
-import { parseBody } from "../parseBody.js";
+import { parseBody, parseQuery } from "../parseBody.js";
 
 export function compareRoutes(
   app: Hono,
@@ -17,7 +21,10 @@ export function compareRoutes(
     c.json(await sandbox(c.req.query("refresh") === "1")),
   );
 
-  app.get("/api/compare/runs", (c) => c.json({ runs: runner.list() }));
+  app.get("/api/compare/runs", (c) => {
+    const { limit, cursor } = parseQuery(c, compareRunsQuerySchema);
+    return c.json(runner.list(limit, cursor));
+  });
 
   app.post("/api/compare/runs", async (c) => {
     const body = await parseBody(c, startCompareRequestSchema);

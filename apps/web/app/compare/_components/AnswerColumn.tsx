@@ -82,6 +82,11 @@ export function AnswerColumn({
           >
             {t(`compare.outcome.${execution.outcome}`, { code: execution.exitCode ?? "?" })}
           </p>
+          {execution.limit && (
+            <p className="text-xs text-amber-700 dark:text-amber-400" data-testid="compare-limit">
+              {t(`compare.limit.${execution.limit}`)}
+            </p>
+          )}
           <p className="text-xs text-zinc-500">
             {execution.window
               ? t("compare.frames", {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Card } from "@/components/Card";
 import { agentQueries } from "@/lib/agent/queries";
@@ -8,12 +8,15 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function RunsList() {
   const { t, locale } = useI18n();
-  const { data } = useQuery(agentQueries.compareRuns());
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useInfiniteQuery(
+    agentQueries.compareRuns(),
+  );
+  const runs = data?.pages.flatMap((page) => page.runs);
   return (
     <Card title={t("compare.runs")} testId="compare-runs">
-      {data?.runs.length === 0 && <p className="text-sm text-zinc-500">{t("compare.noRuns")}</p>}
+      {runs?.length === 0 && <p className="text-sm text-zinc-500">{t("compare.noRuns")}</p>}
       <ul className="grid gap-2">
-        {data?.runs.map((run) => (
+        {runs?.map((run) => (
           <li key={run.id}>
             <Link
               href={`/compare/${run.id}`}
@@ -33,6 +36,17 @@ export function RunsList() {
           </li>
         ))}
       </ul>
+      {hasNextPage && (
+        <button
+          type="button"
+          onClick={() => void fetchNextPage()}
+          disabled={isFetchingNextPage}
+          className="mt-3 text-sm text-sky-700 hover:underline disabled:opacity-50 dark:text-sky-400"
+          data-testid="compare-runs-older"
+        >
+          {t("compare.olderRuns")}
+        </button>
+      )}
     </Card>
   );
 }
