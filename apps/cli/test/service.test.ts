@@ -60,3 +60,37 @@ it("the unit passes systemd-analyze verify", async () => {
   });
   expect(stderr).not.toMatch(/quantdeck-agent\.service:\d+:/);
 });
+
+it("refuses values that would inject directives, and escapes specifiers and variables", async () => {
+  for (const host of ["127.0.0.1\nExecStartPre=/bin/touch /tmp/pwned", "a b", "%h", "host;rm"]) {
+    const result = await runCli(["service", "install", "--print", "--host", host, ...dirs]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toContain("ExecStartPre");
+    expect(result.stderr).toContain("Cannot write that into a service unit");
+  }
+  const runAs = await runCli([
+    "service",
+    "install",
+    "--print",
+    "--system",
+    "--run-as",
+    "root\nExecStartPre=/bin/sh",
+    ...dirs,
+  ]);
+  expect(runAs.code).toBe(2);
+  const dataDir = join(work, "100% $HOME data");
+  const printed = await runCli(["service", "install", "--print", "--data-dir", dataDir, ...dirs]);
+  expect(printed.code).toBe(0);
+  expect(printed.stdout).toContain(
+    `Environment="QUANTDECK_DATA_DIR=${join(work, "100%% $HOME data")}"`,
+  );
+  const newline = await runCli([
+    "service",
+    "install",
+    "--print",
+    "--data-dir",
+    `${work}/x\ny`,
+    ...dirs,
+  ]);
+  expect(newline.code).toBe(2);
+});

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { CliError } from "../cliError.js";
 import { integerOption, parseCommandArgs, writeJson, type Command } from "../command.js";
-import { renderUnit, UNIT_NAME } from "../service/systemdUnit.js";
+import { renderUnit, UNIT_NAME, UnitValueError, type UnitSpec } from "../service/systemdUnit.js";
 
 const run = promisify(execFile);
 const SYSTEM_STATE_DIR = "/var/lib/quantdeck";
@@ -49,7 +49,7 @@ export const serviceCommand: Command = {
     if (action === "install") {
       const host = values.host ?? "127.0.0.1";
       const port = integerOption(values.port, "port") ?? 7700;
-      const unit = renderUnit({
+      const unit = renderSafely({
         scope,
         nodePath: process.execPath,
         agentEntry: agentEntry(),
@@ -175,4 +175,18 @@ function ensureTokenFile(path: string): { created: boolean } {
 function firstLine(error: unknown): string {
   const text = (error as { stderr?: string }).stderr || (error as Error).message;
   return text.trim().split("\n")[0] ?? "";
+}
+
+/** The unit, or a usage error naming the value it could not hold (a newline in --host, …). */
+function renderSafely(spec: UnitSpec): string {
+  try {
+    return renderUnit(spec);
+  } catch (error) {
+    if (error instanceof UnitValueError)
+      throw CliError.usage(
+        `Cannot write that into a service unit: ${error.message}`,
+        "Give --host an IP address or host name, --run-as a user name, and paths without line breaks.",
+      );
+    throw error;
+  }
 }

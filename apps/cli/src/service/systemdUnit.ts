@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 /** What the agent's systemd unit says; rendered by `quantdeck service install`. */
 export interface UnitSpec {
   scope: "user" | "system";
@@ -17,7 +19,26 @@ export interface UnitSpec {
 
 export const UNIT_NAME = "quantdeck-agent.service";
 
+/** A value the unit cannot hold safely: a line break would add directives of its own. */
+export class UnitValueError extends Error {}
+
+/** A bind address: an IP, or a host name of letters, digits, dots and dashes. */
+export function isValidHost(host: string): boolean {
+  return isIP(host) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host);
+}
+
+/** A user name as useradd accepts it. */
+export function isValidUserName(name: string): boolean {
+  return /^[a-z_][a-z0-9_-]{0,31}\$?$/i.test(name);
+}
+
 export function renderUnit(spec: UnitSpec): string {
+  if (!isValidHost(spec.host))
+    throw new UnitValueError(`not a bind address: ${JSON.stringify(spec.host)}`);
+  if (spec.user !== undefined && !isValidUserName(spec.user))
+    throw new UnitValueError(`not a user name: ${JSON.stringify(spec.user)}`);
+  if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 65535)
+    throw new UnitValueError(`not a port: ${spec.port}`);
   const lines = [
     "# Written by `quantdeck service install`. Remove with `quantdeck service uninstall`.",
     "[Unit]",
@@ -29,7 +50,7 @@ export function renderUnit(spec: UnitSpec): string {
     "Type=simple",
     ...(spec.scope === "system" && spec.user ? [`User=${spec.user}`] : []),
     `WorkingDirectory=${quote(spec.workingDirectory)}`,
-    `ExecStart=${quote(spec.nodePath)} ${quote(spec.agentEntry)}`,
+    `ExecStart=${quote(spec.nodePath, { command: true })} ${quote(spec.agentEntry, { command: true })}`,
     `Environment=QUANTDECK_HOST=${spec.host}`,
     `Environment=QUANTDECK_PORT=${spec.port}`,
     `Environment=${quote(`QUANTDECK_DATA_DIR=${spec.dataDir}`)}`,
@@ -54,7 +75,15 @@ export function renderUnit(spec: UnitSpec): string {
   return lines.join("\n");
 }
 
-/** systemd's quoting for paths with spaces. */
-function quote(value: string): string {
-  return /[\s"\\]/.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : value;
+/**
+ * A value as systemd reads it back unchanged: `%` doubled (else a specifier such as `%h`),
+ * `$` doubled on command lines (else a variable), quoted when it has spaces, quotes or
+ * backslashes. Control characters are refused: a newline would start a directive of its own.
+ */
+function quote(value: string, { command = false }: { command?: boolean } = {}): string {
+  if (/\p{Cc}/u.test(value))
+    throw new UnitValueError(`control character in ${JSON.stringify(value)}`);
+  let escaped = value.replace(/%/g, "%%");
+  if (command) escaped = escaped.replace(/\$/g, "$$$$");
+  return /[\s"\\]/.test(escaped) ? `"${escaped.replace(/["\\]/g, "\\$&")}"` : escaped;
 }
