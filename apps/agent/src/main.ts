@@ -68,7 +68,7 @@ async function main() {
   let demoModel: ModelSummary | null = null;
   if (
     !config.noDemoModel &&
-    (existsSync(demoModelPath(config.dataDir)) || !hasAnyModel(config.modelsDir))
+    (existsSync(demoModelPath(config.dataDir)) || !(await hasAnyModel(config.modelsDir)))
   ) {
     demoModel = ensureDemoModel(config.dataDir);
     log.info("demo model ready", {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthesizeModel, tinyLlamaShape } from "@quantdeck/gguf-synth";
@@ -115,5 +115,62 @@ describe("local model discovery", () => {
       error: { code: "incompleteModel", hint: expect.stringContaining("shard") as string },
     });
     expect((await load("hf:../../../etc/passwd")).status).toBe(400);
+  });
+});
+
+describe("a models folder with hostile links", () => {
+  const hostileRoot = mkdtempSync(join(tmpdir(), "quantdeck-links-"));
+  const linkedModels = join(hostileRoot, "models");
+  const outside = join(hostileRoot, "outside");
+  let linkAgent: RunningAgent;
+  let listed: ModelSummary[];
+
+  beforeAll(async () => {
+    synthesizeModel({ path: join(linkedModels, "plain.gguf"), shape: tinyLlamaShape });
+    synthesizeModel({
+      path: join(linkedModels, "sets", "whole.gguf"),
+      shape: tinyLlamaShape,
+      shards: 3,
+    });
+    // Links that used to walk forever: a loop, a link to an ancestor, one to a folder twice.
+    mkdirSync(join(linkedModels, "loops", "deeper"), { recursive: true });
+    symlinkSync("..", join(linkedModels, "loops", "deeper", "up"));
+    symlinkSync(linkedModels, join(linkedModels, "loops", "root"));
+    symlinkSync(join(linkedModels, "sets"), join(linkedModels, "sets-again"));
+    // A folder outside the models folder, reached through a link inside it.
+    synthesizeModel({ path: join(outside, "victim.gguf"), shape: tinyLlamaShape });
+    symlinkSync(outside, join(linkedModels, "linked"));
+    linkAgent = await startAgent({
+      env: {
+        QUANTDECK_GPU: "off",
+        QUANTDECK_MODELS_DIR: linkedModels,
+        QUANTDECK_NO_DEMO_MODEL: "1",
+      },
+    });
+    listed = localModelsResponseSchema.parse(
+      await (await fetch(`${linkAgent.url}/api/models`)).json(),
+    ).models;
+  });
+  afterAll(async () => {
+    await linkAgent?.stop();
+    rmSync(hostileRoot, { recursive: true, force: true });
+  });
+
+  it("walks symlink loops once, listing each model once, and stays responsive", () => {
+    const ids = listed.map((m) => m.id);
+    expect(ids).toContain("plain.gguf");
+    expect(ids.filter((id) => id.endsWith("whole-00001-of-00003.gguf"))).toHaveLength(1);
+    expect(ids.some((id) => id.includes("loops/"))).toBe(false);
+  });
+
+  it("deletes nothing outside the models folder, even through a linked folder", async () => {
+    const response = await fetch(
+      `${linkAgent.url}/api/models?id=${encodeURIComponent("linked/victim.gguf")}`,
+      { method: "DELETE" },
+    );
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: { code: "modelNotDeletable" } });
+    expect(existsSync(join(outside, "victim.gguf"))).toBe(true);
+    expect((await fetch(`${linkAgent.url}/api/health`)).status).toBe(200);
   });
 });

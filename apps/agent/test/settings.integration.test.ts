@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthesizeModel, tinyLlamaShape } from "@quantdeck/gguf-synth";
@@ -50,6 +50,34 @@ describe("settings", () => {
     expect(models.map((m) => m.id)).toEqual(["dir1:mine.gguf"]);
     expect((await put({ extraModelDirs: ["relative/dir"] })).status).toBe(400);
     expect((await put({ extraModelDirs: [join(root, "missing")] })).status).toBe(400);
+  });
+
+  it("refuses system folders and folders too big to be model folders, with a reason", async () => {
+    for (const dir of ["/", "/usr", "/proc", "/etc/ssl", "/dev"]) {
+      const response = await put({ extraModelDirs: [dir] });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: "badRequest", hint: expect.stringContaining("system folder") as string },
+      });
+    }
+    // A link to /usr is /usr.
+    symlinkSync("/usr", join(root, "usr-link"));
+    expect((await put({ extraModelDirs: [join(root, "usr-link")] })).status).toBe(400);
+    // A folder of more files than any model folder holds.
+    const crowded = join(root, "crowded");
+    mkdirSync(crowded);
+    for (let i = 0; i < 51_000; i++) writeFileSync(join(crowded, `f${i}`), "");
+    const response = await put({ extraModelDirs: [crowded] });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { hint: expect.stringContaining("more than 50000") as string },
+    });
+    rmSync(crowded, { recursive: true, force: true });
+    // What was refused was not kept.
+    expect(
+      settingsResponseSchema.parse(await (await fetch(`${agent.url}/api/settings`)).json())
+        .extraModelDirs,
+    ).toEqual([extraDir]);
   });
 
   it("keeps a hub token without ever sending it back, and uses it with the hub", async () => {

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
 import type { ModelSummary } from "@quantdeck/shared";
+import { walkModelFolder } from "./walkModelFolder.js";
 
 export const DEMO_MODEL_FILE = "quantdeck-demo-deepseek2-Q8_0.gguf";
 const DEMO_SEED = 3407;
@@ -50,9 +51,8 @@ export function ensureDemoModel(dataDir: string): ModelSummary {
 }
 
 /** Whether the models folder already holds a GGUF model (then no demo is needed). */
-export function hasAnyModel(modelsDir: string): boolean {
+/** Whether the models folder holds a GGUF file (a bounded walk: links and loops cannot trap it). */
+export async function hasAnyModel(modelsDir: string): Promise<boolean> {
   if (!existsSync(modelsDir)) return false;
-  return readdirSync(modelsDir, { recursive: true, encoding: "utf8" }).some((name) =>
-    name.toLowerCase().endsWith(".gguf"),
-  );
+  return (await walkModelFolder(modelsDir)).files.length > 0;
 }

@@ -59,6 +59,8 @@ export async function walkModelFolder(
       else if (isDirectory) folders.push([path, name]);
     }
     if (depth >= limits.maxDepth) return; // deeper folders are not searched
+    // By name, so that of two ways to one folder the same one wins every time.
+    folders.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [path, name] of folders) {
       if (truncated) return;
       await visit(path, name, depth + 1);
