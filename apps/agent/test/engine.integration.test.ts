@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -194,6 +194,28 @@ describe("the llama-server engine", () => {
     expect(again.status).toBe(200);
   });
 
+  it("its children die with the agent, however it ends (SIGKILL included)", async () => {
+    for (const engine of ["llama-server", "node-llama-cpp"]) {
+      const doomed = await startAgent({
+        env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: engine, QUANTDECK_ENGINE_DIR: CACHE },
+      });
+      const call = (path: string, init?: RequestInit) => jsonAt(doomed.url, path, init);
+      const load = await call("/api/runtime/load", {
+        method: "POST",
+        body: JSON.stringify({ model: "quantdeck-demo", options: RECIPE }),
+      });
+      expect(load.status).toBe(200);
+      const pid = runtimeStatusSchema.parse((await call("/api/runtime")).body).enginePid ?? 0;
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+      doomed.process.kill("SIGKILL");
+      await doomed.stop();
+      // The kernel ends the child when its parent dies: wait for that, no fixed delay.
+      await expect
+        .poll(() => existsSync(`/proc/${pid}`) && !isZombie(pid), { timeout: 30_000 })
+        .toBe(false);
+    }
+  });
+
   it("serves the OpenAI API through llama-server", async () => {
     const response = await json("/v1/chat/completions", {
       method: "POST",
@@ -296,3 +318,12 @@ describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
     }
   });
 });
+
+/** A process that has ended but not been reaped yet counts as gone. */
+function isZombie(pid: number): boolean {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return true;
+  }
+}
