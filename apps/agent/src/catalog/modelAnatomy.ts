@@ -78,8 +78,7 @@ export function modelAnatomy(
 
   for (const tensor of tensors) {
     const shape = tensor.shape.map(Number);
-    const type = typeNameById.get(tensor.dtype);
-    if (!type) throw new Error(`unknown ggml type ${tensor.dtype} in ${tensor.name}`);
+    const type = typeNameOf(tensor.dtype, tensor.name);
     const bytes = tensorByteSize(type, shape);
     parameters += shape.reduce((a, b) => a * b, 1);
     bytesByType.set(type, (bytesByType.get(type) ?? 0) + bytes);
@@ -126,4 +125,15 @@ export function modelAnatomy(
     kvBytesPerToken: { f16: perType("f16"), q8_0: perType("q8_0"), q4_0: perType("q4_0") },
     dominantType,
   };
+}
+
+function typeNameOf(dtype: number, tensorName: string): GgmlTypeName {
+  const type = typeNameById.get(dtype);
+  if (!type) throw new Error(`unknown ggml type ${dtype} in ${tensorName.slice(0, 100)}`);
+  return type;
+}
+
+/** A tensor's size in the file, from its type and shape (throws for an unknown type). */
+export function tensorBytes(dtype: number, shape: number[], tensorName: string): number {
+  return tensorByteSize(typeNameOf(dtype, tensorName), shape);
 }

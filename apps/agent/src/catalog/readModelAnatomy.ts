@@ -1,5 +1,6 @@
+import { stat } from "node:fs/promises";
 import { gguf } from "@huggingface/gguf";
-import { modelAnatomy, type ModelAnatomy } from "./modelAnatomy.js";
+import { modelAnatomy, tensorBytes, type ModelAnatomy } from "./modelAnatomy.js";
 
 export interface ReadOptions {
   /** Headers for remote files (a hub token); sent only to the URLs of this model. */
@@ -38,13 +39,15 @@ export async function readModelHeaders(
 ): Promise<{ metadata: Record<string, unknown>; anatomy: ModelAnatomy }> {
   const local = !/^https?:\/\//.test(source);
   const shards = await Promise.all(
-    shardSources(source).map((shard) =>
-      gguf(shard, {
+    shardSources(source).map(async (shard) => {
+      const parsed = await gguf(shard, {
         allowLocalFile: local,
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.headers ? { additionalFetchHeaders: options.headers } : {}),
-      }),
-    ),
+      });
+      if (local) checkHeaderFits(parsed, (await stat(shard)).size);
+      return parsed;
+    }),
   );
   const first = shards[0];
   if (!first) throw new Error(`no GGUF header in ${source}`);
@@ -53,4 +56,22 @@ export async function readModelHeaders(
   );
   const metadata = first.metadata as Record<string, unknown>;
   return { metadata, anatomy: modelAnatomy(metadata, tensors) };
+}
+
+/**
+ * The parser reads past the end of a short file as zeros, so a truncated or corrupt file can
+ * parse: check that the header is one llama.cpp would load — a known version, tensors, and
+ * every tensor's bytes inside the file.
+ */
+function checkHeaderFits(parsed: Awaited<ReturnType<typeof gguf>>, fileSize: number): void {
+  const version = Number(parsed.metadata.version);
+  if (version !== 2 && version !== 3) throw new Error(`not a GGUF file (version ${version})`);
+  if (parsed.tensorInfos.length === 0) throw new Error("the file holds no tensors");
+  let end = 0;
+  for (const tensor of parsed.tensorInfos) {
+    const bytes = tensorBytes(Number(tensor.dtype), tensor.shape.map(Number), tensor.name);
+    end = Math.max(end, Number(parsed.tensorDataOffset + tensor.offset) + bytes);
+  }
+  if (end > fileSize)
+    throw new Error(`truncated: its tensors need ${end} bytes and the file has ${fileSize}`);
 }

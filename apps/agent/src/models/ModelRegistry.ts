@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { realpath } from "node:fs/promises";
-import { basename, dirname, isAbsolute, relative as relativePath, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative as relativePath, sep } from "node:path";
 import type { ModelSummary } from "@quantdeck/shared";
 import { readModelHeaders } from "../catalog/readModelAnatomy.js";
 import { headerFromMetadata, readGgufHeader, type GgufHeader } from "./readGgufHeader.js";
@@ -47,8 +47,13 @@ export class ModelRegistry {
     if (demo) models.push(demo);
     for (const root of this.roots()) {
       for (const relative of await this.findFiles(root)) {
-        const model = await this.describe(root, relative).catch(() => null);
-        if (model) models.push(model);
+        // A file that is not GGUF (truncated, corrupt, hostile) is listed with the reason, so
+        // the user sees why it will not load; reading it never takes the agent down.
+        models.push(
+          await this.describe(root, relative).catch((error: unknown) =>
+            unreadableModel(root, relative, error),
+          ),
+        );
       }
     }
     return models;
@@ -160,6 +165,7 @@ export class ModelRegistry {
       trainContextSize: header.trainContextSize || null,
       shards: shardMatch ? { count: shardCount, present } : null,
       complete,
+      unreadable: null,
       path,
       files,
       header,
@@ -167,6 +173,42 @@ export class ModelRegistry {
     this.cache.set(path, { key, model });
     return model;
   }
+}
+
+function unreadableModel(root: ModelRoot, relative: string, error: unknown): LocalModel {
+  const message = error instanceof Error ? error.message : String(error);
+  const path = join(root.dir, relative);
+  return {
+    id: root.prefix + relative,
+    name: displayName(root, relative),
+    fileName: basename(relative),
+    sizeBytes: 0,
+    architecture: "unknown",
+    synthetic: false,
+    source: root.source,
+    parameters: null,
+    quantType: null,
+    trainContextSize: null,
+    shards: null,
+    complete: false,
+    // Never a local path in what the agent answers.
+    unreadable: message
+      .split(path)
+      .join(basename(relative))
+      .split(root.dir)
+      .join("…")
+      .slice(0, 300),
+    path,
+    files: [],
+    header: {
+      architecture: "unknown",
+      name: "",
+      synthetic: false,
+      trainContextSize: 0,
+      kvHeadDims: [],
+      mla: false,
+    },
+  };
 }
 
 /** `models--unsloth--DeepSeek-V3-0324-GGUF/snapshots/abc/UD-Q2_K_XL/x.gguf` → `unsloth/DeepSeek-V3-0324-GGUF: x`. */

@@ -47,6 +47,7 @@ export function ensureDemoModel(dataDir: string): ModelSummary {
     trainContextSize: demoDeepseek2Shape.contextLength,
     shards: null,
     complete: true,
+    unreadable: null,
   };
 }
 

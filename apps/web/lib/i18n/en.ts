@@ -67,6 +67,7 @@ export const en = {
   "models.hubLook": "List GGUF files",
   "models.local": "On disk",
   "models.noLocal": "No models on disk yet.",
+  "models.unreadable": "not a readable GGUF file",
   "models.incomplete": "incomplete",
   "models.downloads": "Downloads",
   "models.noDownloads": "No downloads yet.",

@@ -69,6 +69,7 @@ export const ja: Record<keyof typeof en, string> = {
   "models.hubLook": "GGUF ファイルを表示",
   "models.local": "ディスク上",
   "models.noLocal": "ディスク上にモデルはまだありません。",
+  "models.unreadable": "読み取れない GGUF ファイル",
   "models.incomplete": "不完全",
   "models.downloads": "ダウンロード",
   "models.noDownloads": "ダウンロードはまだありません。",

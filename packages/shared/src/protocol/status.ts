@@ -20,6 +20,8 @@ export const modelSummarySchema = z.object({
   shards: z.object({ count: z.number().int(), present: z.number().int() }).nullable().default(null),
   /** False for a split set with shards missing: it cannot be loaded yet. */
   complete: z.boolean().default(true),
+  /** Why the file could not be read as a GGUF model, when it could not (it is listed, never loaded). */
+  unreadable: z.string().nullable().default(null),
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 

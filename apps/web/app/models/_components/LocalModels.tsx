@@ -22,12 +22,24 @@ export function LocalModels() {
                   {t("demo.synthetic")}
                 </span>
               )}
-              {!m.complete && (
-                <span className="rounded-full bg-amber-100 px-2 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">
-                  {t("models.incomplete")}
+              {m.unreadable !== null ? (
+                <span
+                  className="rounded-full bg-red-100 px-2 text-xs text-red-800 dark:bg-red-950 dark:text-red-300"
+                  data-testid="model-unreadable"
+                >
+                  {t("models.unreadable")}
                 </span>
+              ) : (
+                !m.complete && (
+                  <span className="rounded-full bg-amber-100 px-2 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">
+                    {t("models.incomplete")}
+                  </span>
+                )
               )}
             </div>
+            {m.unreadable !== null && (
+              <p className="text-xs text-red-700 dark:text-red-400">{m.unreadable}</p>
+            )}
             <p className="text-xs text-zinc-500">
               {[
                 m.architecture,
