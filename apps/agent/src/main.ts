@@ -235,6 +235,7 @@ async function main() {
     },
     compare: { runner: compare, sandbox },
     engines,
+    websocketClients: () => hub.clientCount,
   });
   const server = await startServer(app, hub, config.host, config.port);
   const statusTimer = setInterval(() => {

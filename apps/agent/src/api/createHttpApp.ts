@@ -48,6 +48,7 @@ export interface HttpAppDeps {
   settings: SettingsContext;
   compare: { runner: CompareRunner; sandbox: (refresh: boolean) => Promise<SandboxStatus> };
   engines: EngineManager;
+  websocketClients: () => number;
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
@@ -159,6 +160,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     deps.runtime.supervisor,
     deps.runtime.queue,
     () => deps.downloads.bytesTotal,
+    deps.websocketClients,
   );
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);

@@ -75,6 +75,7 @@ describe("prometheusText", () => {
       tokensTotal: 99,
       generations: { done: 4, failed: 1 },
       downloadBytesTotal: 0,
+      websocketClients: 3,
     });
     const lines = text.trim().split("\n");
     for (const line of lines)
@@ -83,6 +84,7 @@ describe("prometheusText", () => {
     expect(text).toContain("quantdeck_generated_tokens_total 99");
     expect(text).toContain('quantdeck_generations_total{outcome="failed"} 1');
     expect(text).toContain("quantdeck_queue_waiting 2");
+    expect(text).toContain("quantdeck_websocket_clients 3");
     expect(text).not.toContain("quantdeck_gpu_temperature_celsius{"); // null values are left out
   });
 });

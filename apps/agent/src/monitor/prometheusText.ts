@@ -7,6 +7,8 @@ export interface MetricsInput {
   generations: { done: number; failed: number };
   /** Bytes downloaded since start (the download manager adds to it). */
   downloadBytesTotal: number;
+  /** WebSocket connections open now. */
+  websocketClients: number;
 }
 
 /** Label values are quoted; quotes, backslashes and newlines escaped, per the exposition format. */
@@ -20,6 +22,7 @@ export function prometheusText({
   tokensTotal,
   generations,
   downloadBytesTotal,
+  websocketClients,
 }: MetricsInput): string {
   const lines: string[] = [];
   const metric = (
@@ -139,6 +142,9 @@ export function prometheusText({
   );
   metric("quantdeck_download_bytes_total", "counter", "Bytes downloaded since the agent started.", [
     ["", downloadBytesTotal],
+  ]);
+  metric("quantdeck_websocket_clients", "gauge", "WebSocket connections open.", [
+    ["", websocketClients],
   ]);
   return lines.join("\n") + "\n";
 }

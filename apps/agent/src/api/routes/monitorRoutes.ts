@@ -10,6 +10,7 @@ export function monitorRoutes(
   supervisor: EngineSupervisor,
   queue: GenerationQueue,
   downloadBytesTotal: () => number,
+  websocketClients: () => number,
 ) {
   /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
   app.get("/api/monitor", (c) =>
@@ -24,6 +25,7 @@ export function monitorRoutes(
         tokensTotal: queue.tokensTotal,
         generations: queue.finished,
         downloadBytesTotal: downloadBytesTotal(),
+        websocketClients: websocketClients(),
       }),
       200,
       { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
