@@ -150,15 +150,15 @@ async function readJson(response: Response, maxBytes: number): Promise<unknown> 
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = response.body?.getReader();
-  for (;;) {
-    const { done, value } = reader ? await reader.read() : { done: true, value: undefined };
-    if (done) break;
-    total += value.length;
+  while (reader) {
+    const read: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    if (read.done) break;
+    total += read.value.length;
     if (total > maxBytes) {
-      await reader?.cancel();
+      await reader.cancel();
       throw new HubError("badResponse", "the hub's answer is too large");
     }
-    chunks.push(value);
+    chunks.push(read.value);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
