@@ -149,16 +149,11 @@ async function readJson(response: Response, maxBytes: number): Promise<unknown> 
   if (declared > maxBytes) throw new HubError("badResponse", "the hub's answer is too large");
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body?.getReader();
-  while (reader) {
-    const read: ReadableStreamReadResult<Uint8Array> = await reader.read();
-    if (read.done) break;
-    total += read.value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new HubError("badResponse", "the hub's answer is too large");
-    }
-    chunks.push(read.value);
+  // Leaving the loop early cancels the stream: the rest is never read.
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > maxBytes) throw new HubError("badResponse", "the hub's answer is too large");
+    chunks.push(chunk);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
