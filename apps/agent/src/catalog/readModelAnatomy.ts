@@ -3,6 +3,11 @@ import { gguf } from "@huggingface/gguf";
 import { modelAnatomy, tensorBytes, type ModelAnatomy } from "./modelAnatomy.js";
 
 export interface ReadOptions {
+  /**
+   * Check that every tensor's bytes lie inside the (local) file, as for a model to load.
+   * Off for planning, which reads header-only files on purpose. Defaults to false.
+   */
+  checkTensorData?: boolean;
   /** Headers for remote files (a hub token); sent only to the URLs of this model. */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
@@ -45,7 +50,8 @@ export async function readModelHeaders(
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.headers ? { additionalFetchHeaders: options.headers } : {}),
       });
-      if (local) checkHeaderFits(parsed, (await stat(shard)).size);
+      checkHeader(parsed);
+      if (local && options.checkTensorData) checkTensorData(parsed, (await stat(shard)).size);
       return parsed;
     }),
   );
@@ -58,15 +64,20 @@ export async function readModelHeaders(
   return { metadata, anatomy: modelAnatomy(metadata, tensors) };
 }
 
+type Parsed = Awaited<ReturnType<typeof gguf>>;
+
 /**
  * The parser reads past the end of a short file as zeros, so a truncated or corrupt file can
- * parse: check that the header is one llama.cpp would load — a known version, tensors, and
- * every tensor's bytes inside the file.
+ * parse: check that the header is one llama.cpp would read — a known version, and tensors.
  */
-function checkHeaderFits(parsed: Awaited<ReturnType<typeof gguf>>, fileSize: number): void {
+function checkHeader(parsed: Parsed): void {
   const version = Number(parsed.metadata.version);
   if (version !== 2 && version !== 3) throw new Error(`not a GGUF file (version ${version})`);
   if (parsed.tensorInfos.length === 0) throw new Error("the file holds no tensors");
+}
+
+/** Every tensor's bytes inside the file: a truncated download is not a model. */
+function checkTensorData(parsed: Parsed, fileSize: number): void {
   let end = 0;
   for (const tensor of parsed.tensorInfos) {
     const bytes = tensorBytes(Number(tensor.dtype), tensor.shape.map(Number), tensor.name);

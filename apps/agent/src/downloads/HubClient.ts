@@ -24,8 +24,8 @@ const TIMEOUT_MS = 10_000;
 const MAX_PAGES = 100;
 const MAX_FILES = 100_000;
 const MAX_LISTING_BYTES = 32 * 1024 ** 2;
-/** A petabyte: more than any model file; a larger (or negative) size is a broken listing. */
-const MAX_FILE_BYTES = 2 ** 50;
+/** Sizes past this cannot be counted exactly (and negative ones are nonsense): a broken listing. */
+const MAX_FILE_BYTES = Number.MAX_SAFE_INTEGER;
 
 // The hub's answers are input like any other: parsed here, at the client's edge, so that a
 // negative, huge or non-numeric size never reaches the disk check or the dashboard.

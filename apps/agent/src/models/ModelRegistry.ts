@@ -145,7 +145,7 @@ export class ModelRegistry {
     let quantType: string | null = null;
     if (complete) {
       // One read of the headers gives both what loading needs and the model's anatomy.
-      const { metadata, anatomy } = await readModelHeaders(path);
+      const { metadata, anatomy } = await readModelHeaders(path, { checkTensorData: true });
       header = headerFromMetadata(metadata);
       parameters = anatomy.parameters;
       quantType = anatomy.dominantType;
