@@ -1,3 +1,4 @@
+import { generationFailed } from "../errors/commonErrors.js";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -14,9 +15,8 @@ import {
   type TopicData,
 } from "@quantdeck/shared";
 import { WebSocket, WebSocketServer } from "ws";
-import { toRuntimeError } from "../runtime/runtimeErrors.js";
 import { log } from "../util/log.js";
-import { internalError } from "./httpErrors.js";
+import { internal } from "../errors/commonErrors.js";
 import { parseClientMessage } from "./parseClientMessage.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 
@@ -171,7 +171,7 @@ export class WebSocketHub {
       } catch (error) {
         // A bug in handling one message must not end the agent, nor this connection.
         log.error("websocket message failed", { session: session.id, error: describe(error) });
-        this.sendError(ws, internalError);
+        this.sendError(ws, internal().apiError);
       }
     });
     ws.on("close", () => {
@@ -257,7 +257,7 @@ export class WebSocketHub {
             send(ws, {
               type: "error",
               requestId: message.requestId,
-              error: toRuntimeError(error).apiError,
+              error: generationFailed(error).apiError,
             }),
         );
         return;

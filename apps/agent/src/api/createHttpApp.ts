@@ -11,7 +11,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { HttpError, internalError } from "./httpErrors.js";
+import { AgentError } from "../errors/AgentError.js";
+import { internal, notFound } from "../errors/commonErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { parseBody, parseQuery } from "./parseBody.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
@@ -29,7 +30,6 @@ import { engineRoutes } from "./routes/engineRoutes.js";
 import type { EngineManager } from "../engines/EngineManager.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
-import { RuntimeError } from "../runtime/runtimeErrors.js";
 import { guardRequest, isAuthenticated, type GuardOptions } from "./security/requestGuard.js";
 import { SESSION_MAX_AGE_SECONDS, type SessionStore } from "./security/SessionStore.js";
 import { cookieValue, credentialsFromHeaders, tokensMatch } from "./security/tokens.js";
@@ -80,7 +80,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new HttpError(413, {
+        throw new AgentError({
           code: "payloadTooLarge",
           title: "The request is too large",
           hint: `Send at most ${MAX_BODY_BYTES / 1024} KiB.`,
@@ -122,7 +122,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     const body = await parseBody(c, loginRequestSchema);
     const { token, sessions } = deps.guard;
     if (token !== undefined && !tokensMatch(body.token, token)) {
-      throw new HttpError(401, {
+      throw new AgentError({
         code: "unauthorized",
         title: "That token is not correct",
         hint: "Copy the token from QUANTDECK_TOKEN on the agent's machine.",
@@ -166,24 +166,19 @@ export function createHttpApp(deps: HttpAppDeps) {
   engineRoutes(app, deps.engines);
   openaiRoutes(app, deps.runtime);
 
-  app.notFound((c) =>
-    c.json(
-      {
-        error: {
-          code: "notFound",
-          title: `No such endpoint: ${c.req.method} ${c.req.path}`,
-          hint: "See the API section of the README.",
-        },
-      },
-      404,
-    ),
-  );
+  app.notFound((c) => {
+    const error = notFound(
+      `No such endpoint: ${c.req.method} ${c.req.path}`,
+      "See the API section of the README.",
+    );
+    return c.json({ error: error.apiError }, error.status);
+  });
 
+  // Every error a client should see is an AgentError; anything else is the agent's own bug.
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json({ error: error.body }, error.status);
-    if (error instanceof RuntimeError) return c.json({ error: error.apiError }, error.status);
+    if (error instanceof AgentError) return c.json({ error: error.apiError }, error.status);
     log.error("request failed", { method: c.req.method, path: c.req.path, error: String(error) });
-    return c.json({ error: internalError }, 500);
+    return c.json({ error: internal().apiError }, 500);
   });
 
   return app;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { describeZodError, HttpError } from "./httpErrors.js";
+import { AgentError } from "../errors/AgentError.js";
+import { describeZodError } from "./describeZodError.js";
 
 /** Reads and validates a JSON body at the edge: a 400 naming the problem, or typed data. */
 export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
@@ -8,7 +9,7 @@ export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Pro
   try {
     json = await c.req.json();
   } catch {
-    throw new HttpError(400, {
+    throw new AgentError({
       code: "badRequest",
       title: "The request body is not valid JSON",
       hint: "Send a JSON object with Content-Type: application/json.",
@@ -16,7 +17,7 @@ export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Pro
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new HttpError(400, {
+    throw new AgentError({
       code: "badRequest",
       title: "Invalid request",
       hint: describeZodError(parsed.error),
@@ -29,7 +30,7 @@ export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Pro
 export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   const parsed = schema.safeParse(c.req.query());
   if (!parsed.success) {
-    throw new HttpError(400, {
+    throw new AgentError({
       code: "badRequest",
       title: "Invalid query",
       hint: describeZodError(parsed.error),

@@ -1,5 +1,5 @@
 import { clientMessageSchema, type ApiError, type ClientMessage } from "@quantdeck/shared";
-import { describeZodError } from "./httpErrors.js";
+import { describeZodError } from "./describeZodError.js";
 
 const knownTypes = new Set<string>(
   clientMessageSchema.options.map((option) => option.shape.type.value),

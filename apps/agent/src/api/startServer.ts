@@ -2,17 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
-import type { ApiError } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import { log } from "../util/log.js";
-import { internalError } from "./httpErrors.js";
+import type { AgentError } from "../errors/AgentError.js";
+import { badRequest, internal } from "../errors/commonErrors.js";
 import type { WebSocketHub } from "./WebSocketHub.js";
 
-const badTarget: ApiError = {
-  code: "badRequest",
-  title: "Malformed request target",
-  hint: "Send an absolute path such as /api/status.",
-};
+const badTarget = () =>
+  badRequest("Malformed request target", "Send an absolute path such as /api/status.");
 
 /**
  * One HTTP server for the API routes and the WebSocket endpoint. Resolves once listening.
@@ -22,10 +19,10 @@ const badTarget: ApiError = {
 export async function startServer(app: Hono, hub: WebSocketHub, host: string, port: number) {
   const listener = getRequestListener(app.fetch);
   const server: Server = createServer((request, response) => {
-    if (!isOriginForm(request.url)) return answer(response, 400, badTarget);
+    if (!isOriginForm(request.url)) return answer(response, badTarget());
     listener(request, response).catch((error: unknown) => {
       log.error("request failed outside the routes", { error: String(error) });
-      answer(response, 500, internalError);
+      answer(response, internal());
     });
   });
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -61,11 +58,11 @@ function isOriginForm(target: string | undefined): boolean {
   return target !== undefined && target.startsWith("/") && !target.startsWith("//");
 }
 
-function answer(response: ServerResponse, status: number, error: ApiError): void {
+function answer(response: ServerResponse, error: AgentError): void {
   if (response.headersSent) return void response.destroy();
-  const body = JSON.stringify({ error });
+  const body = JSON.stringify({ error: error.apiError });
   response
-    .writeHead(status, {
+    .writeHead(error.status, {
       "content-type": "application/json",
       "content-length": Buffer.byteLength(body),
     })

@@ -1,3 +1,5 @@
+import { generationFailed } from "../errors/commonErrors.js";
+import { AgentError } from "../errors/AgentError.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -12,26 +14,12 @@ import {
   type StartCompareRequest,
 } from "@quantdeck/shared";
 import type { Runtime } from "../runtime/Runtime.js";
-import { toRuntimeError } from "../runtime/runtimeErrors.js";
 import { log } from "../util/log.js";
 import type { CompareStore } from "./CompareStore.js";
 import { analyzeAnswerInThread } from "./analyzeAnswer.js";
 import { runSandboxed } from "./sandbox/runSandboxed.js";
 import { SANDBOX_PYTHON } from "./sandbox/detectSandbox.js";
 import { checkPythonSyntax } from "./syntaxCheck.js";
-
-export class CompareError extends Error {
-  constructor(
-    readonly apiError: {
-      code: "unknownPrompt" | "unknownCompareRun" | "unknownModel" | "tooManyRuns";
-      title: string;
-      hint?: string;
-    },
-    readonly status: 400 | 404 | 409,
-  ) {
-    super(apiError.title);
-  }
-}
 
 /** Long enough for a whole heptagon or Flappy Bird program, inside the guide's 4096 context. */
 const DEFAULT_MAX_TOKENS = 3500;
@@ -75,14 +63,11 @@ export class CompareRunner {
 
   async start(request: StartCompareRequest): Promise<CompareRun> {
     if (this.store.count() >= MAX_STORED_RUNS)
-      throw new CompareError(
-        {
-          code: "tooManyRuns",
-          title: `${MAX_STORED_RUNS} comparison runs are kept already`,
-          hint: "Delete runs you no longer need (Compare → a run → Delete), then start again.",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "tooManyRuns",
+        title: `${MAX_STORED_RUNS} comparison runs are kept already`,
+        hint: "Delete runs you no longer need (Compare → a run → Delete), then start again.",
+      });
     const prompt = resolvePrompt(request);
     for (const target of request.targets)
       if (target.model !== undefined) await this.runtime.findModel(target.model);
@@ -118,10 +103,10 @@ export class CompareRunner {
   get(id: string): CompareRun {
     const run = this.store.get(id);
     if (!run)
-      throw new CompareError(
-        { code: "unknownCompareRun", title: `No comparison ${id.slice(0, 100)}` },
-        404,
-      );
+      throw new AgentError({
+        code: "unknownCompareRun",
+        title: `No comparison ${id.slice(0, 100)}`,
+      });
     return run;
   }
 
@@ -189,7 +174,7 @@ export class CompareRunner {
       } catch (error) {
         if (this.current.cancelled) break;
         answer.state = "failed";
-        answer.error = toRuntimeError(error).apiError;
+        answer.error = generationFailed(error).apiError;
         this.save(run);
       }
     }
@@ -299,14 +284,11 @@ function resolvePrompt(request: StartCompareRequest): CompareRun["prompt"] {
   }
   const seed = seedPrompts.prompts.find((p) => p.id === request.promptId);
   if (!seed)
-    throw new CompareError(
-      {
-        code: "unknownPrompt",
-        title: `No prompt ${String(request.promptId).slice(0, 100)}`,
-        hint: `Use one of: ${seedPrompts.prompts.map((p) => p.id).join(", ")}, or a custom prompt.`,
-      },
-      400,
-    );
+    throw new AgentError({
+      code: "unknownPrompt",
+      title: `No prompt ${String(request.promptId).slice(0, 100)}`,
+      hint: `Use one of: ${seedPrompts.prompts.map((p) => p.id).join(", ")}, or a custom prompt.`,
+    });
   const kind: ComparePromptKind =
     seed.id === "heptagon"
       ? "heptagon"

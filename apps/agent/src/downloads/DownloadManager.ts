@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import type { ApiError, DownloadJob, StartDownloadRequest } from "@quantdeck/shared";
+import type { DownloadJob, StartDownloadRequest } from "@quantdeck/shared";
+import { AgentError } from "../errors/AgentError.js";
 import { readDiskSpace } from "../hardware/readDiskSpace.js";
 import { resolveInsideModels } from "../models/resolveInsideModels.js";
 import { log } from "../util/log.js";
@@ -13,15 +14,6 @@ import { DownloadThread } from "./DownloadThread.js";
 
 const PROGRESS_INTERVAL_MS = 250;
 const SPEED_WINDOW_MS = 5_000;
-
-export class DownloadError extends Error {
-  constructor(
-    readonly apiError: ApiError,
-    readonly status: 400 | 404 | 409 | 507,
-  ) {
-    super(apiError.title);
-  }
-}
 
 /**
  * The download queue: one job transfers at a time, the rest wait; pause, resume and cancel
@@ -78,40 +70,31 @@ export class DownloadManager {
       request.include.some((pattern) => fnmatch(pattern, f.path)),
     );
     if (files.length === 0) {
-      throw new DownloadError(
-        {
-          code: "noMatchingFiles",
-          title: `No file of ${request.repo} matches ${request.include.join(", ")}`,
-          hint: "Check the pattern, e.g. *UD-Q2_K_XL* for one quant's folder.",
-        },
-        400,
-      );
+      throw new AgentError({
+        code: "noMatchingFiles",
+        title: `No file of ${request.repo} matches ${request.include.join(", ")}`,
+        hint: "Check the pattern, e.g. *UD-Q2_K_XL* for one quant's folder.",
+      });
     }
     for (const file of files) {
       try {
         resolveInsideModels(this.modelsDir, `${request.repo}/${file.path}`);
       } catch {
-        throw new DownloadError(
-          {
-            code: "downloadFailed",
-            title: `The hub listed a file name that is not safe: ${file.path.slice(0, 200)}`,
-            hint: "Nothing was downloaded. Report the repository to its owners.",
-          },
-          400,
-        );
+        throw new AgentError({
+          code: "downloadFailed",
+          title: `The hub listed a file name that is not safe: ${file.path.slice(0, 200)}`,
+          hint: "Nothing was downloaded. Report the repository to its owners.",
+        });
       }
     }
     const needed = files.reduce((sum, f) => sum + f.size, 0);
     const free = readDiskSpace(this.modelsDir, "models").freeBytes;
     if (needed > free) {
-      throw new DownloadError(
-        {
-          code: "notEnoughDisk",
-          title: `This download needs ${gb(needed)} and the models folder has ${gb(free)} free`,
-          hint: "Free some space, pick a smaller quant, or point QUANTDECK_MODELS_DIR at a bigger disk.",
-        },
-        507,
-      );
+      throw new AgentError({
+        code: "notEnoughDisk",
+        title: `This download needs ${gb(needed)} and the models folder has ${gb(free)} free`,
+        hint: "Free some space, pick a smaller quant, or point QUANTDECK_MODELS_DIR at a bigger disk.",
+      });
     }
     const job: StoredDownload = {
       id: randomUUID(),
@@ -173,10 +156,7 @@ export class DownloadManager {
   private find(id: string): StoredDownload {
     const job = this.store.get(id);
     if (!job)
-      throw new DownloadError(
-        { code: "unknownDownload", title: `No download ${id.slice(0, 100)}` },
-        404,
-      );
+      throw new AgentError({ code: "unknownDownload", title: `No download ${id.slice(0, 100)}` });
     return job;
   }
 

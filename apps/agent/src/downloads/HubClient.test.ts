@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HubClient, HubError } from "./HubClient.js";
+import { AgentError } from "../errors/AgentError.js";
+import { HubClient } from "./HubClient.js";
 
 // A hub that answers whatever listing a test gives it, over real HTTP on loopback.
 let answer: (url: string) => { body: string; link?: string } = () => ({ body: "[]" });
@@ -52,16 +53,16 @@ describe("HubClient against a hostile hub", () => {
   ])("refuses a listing with %s, naming the entry", async (_what, entry) => {
     answer = listing([entry]);
     const error = await hub.listFiles("org/name").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(HubError);
-    expect(error).toMatchObject({ kind: "badResponse" });
+    expect(error).toBeInstanceOf(AgentError);
+    expect(error).toMatchObject({ code: "hubUnreachable" });
   });
 
   it("stops at a next page that points to itself, after one request", async () => {
     answer = (url) => ({ body: "[]", link: `<${url}>; rel="next"` });
     requests = 0;
     await expect(hub.listFiles("org/name")).rejects.toMatchObject({
-      kind: "badResponse",
-      message: expect.stringContaining("loop") as string,
+      code: "hubUnreachable",
+      apiError: { cause: expect.stringContaining("loop") as string },
     });
     expect(requests).toBe(1);
   });
@@ -69,15 +70,15 @@ describe("HubClient against a hostile hub", () => {
   it("stops after a bounded number of distinct pages", async () => {
     answer = (url) => ({ body: "[]", link: `<${url}&p=${requests}>; rel="next"` });
     requests = 0;
-    await expect(hub.listFiles("org/name")).rejects.toMatchObject({ kind: "badResponse" });
+    await expect(hub.listFiles("org/name")).rejects.toMatchObject({ code: "hubUnreachable" });
     expect(requests).toBeLessThanOrEqual(100);
   });
 
   it("refuses an answer too large to be a listing without buffering it", async () => {
     answer = () => ({ body: `[${'"x",'.repeat(9_000_000)}"x"]` });
     await expect(hub.listFiles("org/name")).rejects.toMatchObject({
-      kind: "badResponse",
-      message: expect.stringContaining("too large") as string,
+      code: "hubUnreachable",
+      apiError: { cause: expect.stringContaining("too large") as string },
     });
   });
 });

@@ -1,3 +1,4 @@
+import { AgentError, messageOf } from "../errors/AgentError.js";
 import { z } from "zod";
 
 export interface HubFile {
@@ -7,14 +8,28 @@ export interface HubFile {
   sha256: string | null;
 }
 
-export class HubError extends Error {
-  constructor(
-    readonly kind: "notFound" | "unauthorized" | "unreachable" | "badResponse",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const unknownRepo = (what: string) =>
+  new AgentError({
+    code: "unknownRepo",
+    title: `No ${what} on the hub`,
+    hint: "Check the spelling (org/name) and the revision.",
+  });
+
+const hubUnauthorized = () =>
+  new AgentError({
+    code: "hubUnauthorized",
+    title: "The hub refused access",
+    hint: "The repository may be gated or private: set a hub token (HF_TOKEN).",
+  });
+
+/** The hub is down, or answered something Quantdeck cannot use: `cause` says which. */
+const hubUnreachable = (cause: string) =>
+  new AgentError({
+    code: "hubUnreachable",
+    title: "The model hub could not be reached",
+    hint: "Check the network, or HF_ENDPOINT if you use a mirror.",
+    cause: cause.slice(0, 300),
+  });
 
 /** `org/name`, as the hub spells repository ids. */
 const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/;
@@ -61,8 +76,8 @@ export class HubClient {
 
   /** Every file of a repository at a revision, with sizes and LFS hashes (all pages). */
   async listFiles(repo: string, revision = "main"): Promise<HubFile[]> {
-    if (!isRepoId(repo)) throw new HubError("notFound", `not a repository id: ${repo}`);
-    if (!REVISION.test(revision)) throw new HubError("notFound", `not a revision: ${revision}`);
+    const what = `repository ${repo.slice(0, 200)} at ${revision.slice(0, 100)}`;
+    if (!isRepoId(repo) || !REVISION.test(revision)) throw unknownRepo(what);
     const files: HubFile[] = [];
     let next: URL | null = new URL(
       `/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`,
@@ -70,19 +85,18 @@ export class HubClient {
     );
     const seen = new Set<string>();
     while (next) {
-      if (seen.has(next.href))
-        throw new HubError("badResponse", "the hub's pages go round in a loop");
+      if (seen.has(next.href)) throw hubUnreachable("the hub's pages go round in a loop");
       if (seen.size >= MAX_PAGES)
-        throw new HubError("badResponse", `the hub's listing runs past ${MAX_PAGES} pages`);
+        throw hubUnreachable(`the hub's listing runs past ${MAX_PAGES} pages`);
       seen.add(next.href);
-      const response = await this.get(next);
+      const response = await this.get(next, what);
       const page = treePageSchema.safeParse(await readJson(response, MAX_LISTING_BYTES));
-      if (!page.success) throw new HubError("badResponse", "the hub's file listing is not a list");
+      if (!page.success) throw hubUnreachable("the hub's file listing is not a list");
       for (const raw of page.data) {
         const entry = treeEntrySchema.safeParse(raw);
         if (!entry.success) {
           const where = describeEntry(raw);
-          throw new HubError("badResponse", `the hub's listing has an invalid entry${where}`);
+          throw hubUnreachable(`the hub's listing has an invalid entry${where}`);
         }
         if (entry.data.type !== "file") continue;
         files.push({
@@ -91,13 +105,13 @@ export class HubClient {
           sha256: entry.data.lfs?.oid ?? null,
         });
         if (files.length > MAX_FILES)
-          throw new HubError("badResponse", `the repository lists more than ${MAX_FILES} files`);
+          throw hubUnreachable(`the repository lists more than ${MAX_FILES} files`);
       }
       const link = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get("link") ?? "")?.[1];
       next = link ? new URL(link, this.endpoint) : null;
       // Follow pages on the hub itself only.
       if (next && next.origin !== this.origin)
-        throw new HubError("badResponse", "the hub's next page points elsewhere");
+        throw hubUnreachable("the hub's next page points elsewhere");
     }
     return files;
   }
@@ -121,7 +135,7 @@ export class HubClient {
     return token && new URL(url).origin === this.origin ? { Authorization: `Bearer ${token}` } : {};
   }
 
-  private async get(url: URL): Promise<Response> {
+  private async get(url: URL, what: string): Promise<Response> {
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
@@ -129,16 +143,11 @@ export class HubClient {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      throw new HubError(
-        "unreachable",
-        `cannot reach ${this.origin}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw hubUnreachable(`cannot reach ${this.origin}: ${messageOf(error)}`);
     }
-    if (response.status === 404)
-      throw new HubError("notFound", "no such repository or revision on the hub");
-    if (response.status === 401 || response.status === 403)
-      throw new HubError("unauthorized", "the hub refused access");
-    if (!response.ok) throw new HubError("badResponse", `the hub answered ${response.status}`);
+    if (response.status === 404) throw unknownRepo(what);
+    if (response.status === 401 || response.status === 403) throw hubUnauthorized();
+    if (!response.ok) throw hubUnreachable(`the hub answered ${response.status}`);
     return response;
   }
 }
@@ -146,19 +155,19 @@ export class HubClient {
 /** The body as JSON, read up to `maxBytes`: a hub that sends gigabytes is refused, not buffered. */
 async function readJson(response: Response, maxBytes: number): Promise<unknown> {
   const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new HubError("badResponse", "the hub's answer is too large");
+  if (declared > maxBytes) throw hubUnreachable("the hub's answer is too large");
   const chunks: Uint8Array[] = [];
   let total = 0;
   // Leaving the loop early cancels the stream: the rest is never read.
   for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
     total += chunk.length;
-    if (total > maxBytes) throw new HubError("badResponse", "the hub's answer is too large");
+    if (total > maxBytes) throw hubUnreachable("the hub's answer is too large");
     chunks.push(chunk);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
   } catch {
-    throw new HubError("badResponse", "the hub's answer is not JSON");
+    throw hubUnreachable("the hub's answer is not JSON");
   }
 }
 

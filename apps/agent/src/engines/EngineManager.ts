@@ -1,7 +1,8 @@
 import type { BenchResult, EngineChoice, EnginePreference, EngineStatus } from "@quantdeck/shared";
 import type { EngineFactory, EngineSupervisor } from "../runtime/EngineSupervisor.js";
 import { EngineProcess } from "../runtime/EngineProcess.js";
-import { RuntimeError } from "../runtime/runtimeErrors.js";
+import { AgentError } from "../errors/AgentError.js";
+import { modelNotLoaded } from "../errors/commonErrors.js";
 import type { SettingsStore } from "../store/SettingsStore.js";
 import { log } from "../util/log.js";
 import { planBuild } from "./buildFlags.js";
@@ -98,33 +99,19 @@ export class EngineManager {
   async bench(): Promise<BenchResult> {
     const loaded = this.supervisor.loadedModel;
     const target = this.supervisor.loadedTargetModel;
-    if (!loaded || !target)
-      throw new RuntimeError(
-        {
-          code: "modelNotLoaded",
-          title: "No model is loaded",
-          hint: "Load the model to benchmark first.",
-        },
-        409,
-      );
+    if (!loaded || !target) throw modelNotLoaded();
     if (!this.build)
-      throw new RuntimeError(
-        {
-          code: "engineUnavailable",
-          title: "llama-bench is not built on this machine",
-          hint: "Build llama.cpp's tools in Settings → Engine (a few minutes, offline).",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "engineUnavailable",
+        title: "llama-bench is not built on this machine",
+        hint: "Build llama.cpp's tools in Settings → Engine (a few minutes, offline).",
+      });
     if (!toolPath(this.build, "llama-bench"))
-      throw new RuntimeError(
-        {
-          code: "engineUnavailable",
-          title: "There is no llama-bench beside your llama-server",
-          hint: `Put llama-bench in ${this.build.dir} (it is built with llama-server), or unset QUANTDECK_LLAMA_SERVER to use Quantdeck's own build.`,
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "engineUnavailable",
+        title: "There is no llama-bench beside your llama-server",
+        hint: `Put llama-bench in ${this.build.dir} (it is built with llama-server), or unset QUANTDECK_LLAMA_SERVER to use Quantdeck's own build.`,
+      });
     const measured = await runLlamaBench(this.build, target.path, loaded.options);
     const result: BenchResult = {
       modelId: loaded.id,

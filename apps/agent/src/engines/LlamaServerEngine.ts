@@ -7,6 +7,7 @@ import { readModelHeaders } from "../catalog/readModelAnatomy.js";
 import type { EngineEvent, EngineRequest, LoadedInfo } from "../runtime/engineMessages.js";
 import { toolPath, type EngineBuild } from "./EngineBuilder.js";
 import { llamaServerArgs } from "./llamaServerArgs.js";
+import { modelNotLoaded } from "../errors/commonErrors.js";
 import { tiedToAgent } from "../util/tiedToAgent.js";
 
 type LoadRequest = Extract<EngineRequest, { type: "load" }>;
@@ -183,7 +184,7 @@ export class LlamaServerEngine extends EventEmitter<{
       this.emit("event", {
         type: "failed",
         id: request.id,
-        error: { code: "modelNotLoaded", title: "No model is loaded", hint: "Load a model first." },
+        error: modelNotLoaded().apiError,
       });
       return;
     }

@@ -24,7 +24,8 @@ export interface Engine {
   once(name: "exit", listener: (code: number | null, signal: string | null) => void): unknown;
 }
 export type EngineFactory = () => Engine;
-import { engineCrashed, RuntimeError } from "./runtimeErrors.js";
+import { AgentError } from "../errors/AgentError.js";
+import { engineCrashed } from "../errors/commonErrors.js";
 
 export interface LoadTarget {
   model: LocalModel;
@@ -40,7 +41,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
 interface Pending {
   onEvent: (event: EngineEvent) => void;
-  fail: (error: RuntimeError) => void;
+  fail: (error: AgentError) => void;
 }
 
 /** Crashes of the engine while loading the same model before it is marked bad. */
@@ -218,14 +219,11 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
 
   private async loadNow(target: LoadTarget): Promise<LoadedModel> {
     if (this.badModels.has(target.model.id)) {
-      throw new RuntimeError(
-        {
-          code: "badModel",
-          title: `${target.model.fileName} crashed the engine every time it was loaded`,
-          hint: "The file is probably damaged or incomplete: download it again. Restart the agent to retry it anyway.",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "badModel",
+        title: `${target.model.fileName} crashed the engine every time it was loaded`,
+        hint: "The file is probably damaged or incomplete: download it again. Restart the agent to retry it anyway.",
+      });
     }
     const started = performance.now();
     this.loading = target;
@@ -262,7 +260,7 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       });
       return this.loaded;
     } catch (error) {
-      if (error instanceof RuntimeError && error.apiError.code !== "engineCrashed")
+      if (error instanceof AgentError && error.code !== "engineCrashed")
         this.lastError = error.apiError;
       this.loaded = null;
       this.loadedTarget = null;
@@ -338,7 +336,7 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
         onEvent: (event) => {
           if (event.type === "failed") {
             this.pending.delete(id);
-            reject(new RuntimeError(event.error, statusOf(event.error.code)));
+            reject(new AgentError(event.error));
           } else if (isFinal(event)) {
             this.pending.delete(id);
             resolve(event as T);
@@ -368,18 +366,5 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     const run = this.lock.then(task, task);
     this.lock = run.catch(() => undefined);
     return run;
-  }
-}
-
-function statusOf(code: ApiError["code"]): RuntimeError["status"] {
-  switch (code) {
-    case "promptTooLong":
-      return 413;
-    case "modelNotLoaded":
-      return 409;
-    case "modelLoadFailed":
-      return 400;
-    default:
-      return 500;
   }
 }

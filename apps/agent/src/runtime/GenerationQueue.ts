@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { GenerationEvent, GenerationRequest, GenerationResult } from "@quantdeck/shared";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
-import { busy, cancelled, modelNotLoaded, RuntimeError } from "./runtimeErrors.js";
+import type { AgentError } from "../errors/AgentError.js";
+import { busy, cancelled, generationFailed, modelNotLoaded } from "../errors/commonErrors.js";
 
 /** The DeepSeek-V3 recommendation (temperature 0.3, min_p 0.01) with the guide's seed. */
 export const DEFAULT_SAMPLING = {
@@ -20,7 +21,7 @@ interface Job {
   /** Tokens already counted into `tokensTotal` from text events. */
   tokensCounted: number;
   resolve: (result: GenerationResult & { promptTokenIds?: number[] }) => void;
-  reject: (error: RuntimeError) => void;
+  reject: (error: AgentError) => void;
 }
 
 export interface SubmitOptions {
@@ -162,14 +163,7 @@ export class GenerationQueue {
           promptTokenIds: outcome.promptTokenIds,
         });
       })
-      .catch((error: unknown) =>
-        this.fail(
-          job,
-          error instanceof RuntimeError
-            ? error
-            : new RuntimeError({ code: "generationFailed", title: String(error) }, 500),
-        ),
-      )
+      .catch((error: unknown) => this.fail(job, generationFailed(error)))
       .finally(() => {
         this.running.delete(job.id);
         this.pump();
@@ -177,7 +171,7 @@ export class GenerationQueue {
       });
   }
 
-  private fail(job: Job, error: RuntimeError): void {
+  private fail(job: Job, error: AgentError): void {
     this.finished.failed++;
     this.publish({ kind: "failed", generationId: job.id, error: error.apiError }, job.ownerId);
     job.reject(error);

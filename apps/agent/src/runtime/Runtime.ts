@@ -10,7 +10,8 @@ import { UnsafePathError } from "../models/resolveInsideModels.js";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
 import type { GenerationQueue, SubmitOptions } from "./GenerationQueue.js";
 import { resolveLoadOptions } from "./resolveLoadOptions.js";
-import { RuntimeError } from "./runtimeErrors.js";
+import { AgentError } from "../errors/AgentError.js";
+import { modelNotLoaded } from "../errors/commonErrors.js";
 
 /** What the API layer calls: models by id, loading with the recipe's rules, generations. */
 export class Runtime {
@@ -29,33 +30,24 @@ export class Runtime {
       model = await this.registry.find(id);
     } catch (error) {
       if (error instanceof UnsafePathError) {
-        throw new RuntimeError(
-          {
-            code: "unknownModel",
-            title: `Not a valid model id: ${id.slice(0, 200)}`,
-            hint: "Use an id from GET /api/models.",
-          },
-          400,
-        );
+        throw new AgentError({
+          code: "badRequest",
+          title: `Not a valid model id: ${id.slice(0, 200)}`,
+          hint: "Use an id from GET /api/models.",
+        });
       }
-      throw new RuntimeError(
-        {
-          code: "modelLoadFailed",
-          title: `Could not read the model file ${id.slice(0, 200)}`,
-          hint: "Check that it is a complete GGUF file.",
-        },
-        400,
-      );
+      throw new AgentError({
+        code: "modelLoadFailed",
+        title: `Could not read the model file ${id.slice(0, 200)}`,
+        hint: "Check that it is a complete GGUF file.",
+      });
     }
     if (!model) {
-      throw new RuntimeError(
-        {
-          code: "unknownModel",
-          title: `No model ${id.slice(0, 200)} on disk`,
-          hint: "See GET /api/models for the models this agent has.",
-        },
-        404,
-      );
+      throw new AgentError({
+        code: "unknownModel",
+        title: `No model ${id.slice(0, 200)} on disk`,
+        hint: "See GET /api/models for the models this agent has.",
+      });
     }
     return model;
   }
@@ -67,36 +59,27 @@ export class Runtime {
   async deleteModel(id: string): Promise<void> {
     const model = await this.findModel(id);
     if (model.source !== "models") {
-      throw new RuntimeError(
-        {
-          code: "modelNotDeletable",
-          title: `${model.fileName} is not in the models folder`,
-          hint: "Quantdeck deletes only models in its own models folder; remove this one where it lives.",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "modelNotDeletable",
+        title: `${model.fileName} is not in the models folder`,
+        hint: "Quantdeck deletes only models in its own models folder; remove this one where it lives.",
+      });
     }
     const status = this.supervisor.status();
     if (status.model?.id === id || status.loadingModelId === id) {
-      throw new RuntimeError(
-        {
-          code: "modelInUse",
-          title: `${model.fileName} is loaded`,
-          hint: "Unload it first (quantdeck unload, or Unload in the dashboard).",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "modelInUse",
+        title: `${model.fileName} is loaded`,
+        hint: "Unload it first (quantdeck unload, or Unload in the dashboard).",
+      });
     }
     const files = await this.registry.deletableFiles(model).catch((error: unknown) => {
       if (error instanceof UnsafePathError)
-        throw new RuntimeError(
-          {
-            code: "modelNotDeletable",
-            title: `${model.fileName} is reached through a link that leaves the models folder`,
-            hint: "Quantdeck deletes only files inside its own models folder; remove this one where it lives.",
-          },
-          409,
-        );
+        throw new AgentError({
+          code: "modelNotDeletable",
+          title: `${model.fileName} is reached through a link that leaves the models folder`,
+          hint: "Quantdeck deletes only files inside its own models folder; remove this one where it lives.",
+        });
       throw error;
     });
     await Promise.all(files.map((file) => rm(file, { force: true })));
@@ -106,24 +89,18 @@ export class Runtime {
     const model = await this.findModel(id);
     if (!model.complete) {
       const { count = 0, present = 0 } = model.shards ?? {};
-      throw new RuntimeError(
-        {
-          code: "incompleteModel",
-          title: `${model.fileName} is a set of ${count} files and ${count - present} are missing`,
-          hint: "Finish or repeat its download; a split model loads only when every shard is on disk.",
-        },
-        409,
-      );
+      throw new AgentError({
+        code: "incompleteModel",
+        title: `${model.fileName} is a set of ${count} files and ${count - present} are missing`,
+        hint: "Finish or repeat its download; a split model loads only when every shard is on disk.",
+      });
     }
     if (options.cpuMoeLayers !== undefined && this.supervisor.engineKind !== "llama-server") {
-      throw new RuntimeError(
-        {
-          code: "invalidLoadOptions",
-          title: "Keeping MoE experts in RAM (--n-cpu-moe) needs the llama-server engine",
-          hint: "Build llama-server in Settings → Engine (a few minutes, offline), or leave cpuMoeLayers out.",
-        },
-        400,
-      );
+      throw new AgentError({
+        code: "invalidLoadOptions",
+        title: "Keeping MoE experts in RAM (--n-cpu-moe) needs the llama-server engine",
+        hint: "Build llama-server in Settings → Engine (a few minutes, offline), or leave cpuMoeLayers out.",
+      });
     }
     const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
     return this.supervisor.load({ model, ...resolved });
@@ -134,14 +111,7 @@ export class Runtime {
     const loaded = this.supervisor.loadedModel;
     if (id === undefined || id === loaded?.id) {
       if (loaded) return loaded;
-      throw new RuntimeError(
-        {
-          code: "modelNotLoaded",
-          title: "No model is loaded",
-          hint: "Name a model, or load one first.",
-        },
-        409,
-      );
+      throw modelNotLoaded();
     }
     return this.load(id, {});
   }

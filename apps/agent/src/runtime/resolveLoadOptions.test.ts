@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GgufHeader } from "../models/readGgufHeader.js";
 import { resolveLoadOptions } from "./resolveLoadOptions.js";
-import type { RuntimeError } from "./runtimeErrors.js";
+import type { AgentError } from "../errors/AgentError.js";
 
 const deepseek: GgufHeader = {
   architecture: "deepseek2",
@@ -25,7 +25,7 @@ const codeOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return (error as RuntimeError).apiError.code;
+    return (error as AgentError).apiError.code;
   }
   return "ok";
 };

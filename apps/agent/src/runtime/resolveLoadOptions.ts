@@ -1,11 +1,11 @@
 import type { LoadOptions, ResolvedLoadOptions, RuntimeWarning } from "@quantdeck/shared";
 import type { GgufHeader } from "../models/readGgufHeader.js";
-import { RuntimeError } from "./runtimeErrors.js";
+import { AgentError } from "../errors/AgentError.js";
 
 const DEFAULT_CONTEXT = 4096;
 
 const invalid = (title: string, hint: string) =>
-  new RuntimeError({ code: "invalidLoadOptions", title, hint }, 400);
+  new AgentError({ code: "invalidLoadOptions", title, hint });
 
 /**
  * Applies the defaults and enforces what llama.cpp needs, with a message a person can act

@@ -1,52 +1,62 @@
 import { z } from "zod";
 
-/** Every error the agent reports, by code. The dashboard shows `title` and `hint`. */
-export const errorCodes = [
-  "badRequest",
-  "invalidMessage",
-  "unknownMessageType",
-  "handshakeRequired",
-  "alreadyGreeted",
-  "unknownTopic",
-  "unauthorized",
-  "forbiddenHost",
-  "forbiddenOrigin",
-  "notFound",
-  "methodNotAllowed",
-  "payloadTooLarge",
-  "agentUnreachable",
-  "unknownModel",
-  "incompleteModel",
-  "unknownRepo",
-  "hubUnreachable",
-  "hubUnauthorized",
-  "unknownDownload",
-  "noMatchingFiles",
-  "notEnoughDisk",
-  "diskFull",
-  "checksumMismatch",
-  "downloadFailed",
-  "badModel",
-  "invalidLoadOptions",
-  "modelNotLoaded",
-  "modelInUse",
-  "modelNotDeletable",
-  "modelLoadFailed",
-  "engineCrashed",
-  "engineUnavailable",
-  "busy",
-  "promptTooLong",
-  "generationFailed",
-  "cancelled",
-  "unknownPrompt",
-  "unknownCompareRun",
-  "tooManyRuns",
-  "sandboxUnavailable",
-  "internal",
-] as const;
+/**
+ * Every error the agent reports, by code, with the HTTP status it travels with: one table,
+ * and the compiler checks that every code has its status. The dashboard shows `title` and
+ * `hint`; a client decides by `code`.
+ */
+export const ERROR_STATUS = {
+  // The request itself
+  badRequest: 400,
+  invalidMessage: 400,
+  unknownMessageType: 400,
+  handshakeRequired: 400,
+  alreadyGreeted: 400,
+  unauthorized: 401,
+  forbiddenHost: 403,
+  forbiddenOrigin: 403,
+  notFound: 404,
+  payloadTooLarge: 413,
+  // The dashboard's relay
+  agentUnreachable: 502,
+  // Models and the engine
+  unknownModel: 404,
+  incompleteModel: 409,
+  badModel: 409,
+  invalidLoadOptions: 400,
+  modelNotLoaded: 409,
+  modelInUse: 409,
+  modelNotDeletable: 409,
+  modelLoadFailed: 400,
+  engineCrashed: 503,
+  engineUnavailable: 409,
+  busy: 429,
+  promptTooLong: 413,
+  generationFailed: 500,
+  cancelled: 409,
+  // The hub and downloads
+  unknownRepo: 404,
+  hubUnreachable: 503,
+  hubUnauthorized: 401,
+  unknownDownload: 404,
+  noMatchingFiles: 400,
+  notEnoughDisk: 409,
+  diskFull: 409,
+  checksumMismatch: 502,
+  downloadFailed: 400,
+  // Comparisons
+  unknownPrompt: 400,
+  unknownCompareRun: 404,
+  tooManyRuns: 409,
+  // The agent's own fault
+  internal: 500,
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+export const errorCodes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 export const errorCodeSchema = z.enum(errorCodes);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
 /** The one shape of an error on the wire: a code, a title a person reads, and what to do. */
 export const apiErrorSchema = z.object({

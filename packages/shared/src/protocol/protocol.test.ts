@@ -47,7 +47,7 @@ describe("serverMessageSchema", () => {
   it("parses an error with code, title and hint", () => {
     const message = {
       type: "error",
-      error: { code: "unknownTopic", title: "No such topic", hint: "Use status" },
+      error: { code: "invalidMessage", title: "Invalid subscribe message", hint: "Use status" },
     };
     expect(serverMessageSchema.parse(message)).toEqual(message);
   });

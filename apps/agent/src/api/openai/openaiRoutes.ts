@@ -1,11 +1,12 @@
+import { AgentError } from "../../errors/AgentError.js";
+import { generationFailed } from "../../errors/commonErrors.js";
 import { randomUUID } from "node:crypto";
 import type { GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ZodType } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { RuntimeError, toRuntimeError } from "../../runtime/runtimeErrors.js";
-import { describeZodError } from "../httpErrors.js";
+import { describeZodError } from "../describeZodError.js";
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
@@ -114,7 +115,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
       generation = await runtime.startGeneration(toRequest(body), body.model);
       modelId = runtime.supervisor.loadedModel?.id ?? body.model ?? "";
     } catch (error) {
-      if (error instanceof RuntimeError) {
+      if (error instanceof AgentError) {
         const { title, hint, code } = error.apiError;
         return openaiError(
           c,
@@ -156,7 +157,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           usage: usage(result.stats),
         });
       } catch (error) {
-        const failure = toRuntimeError(error);
+        const failure = generationFailed(error);
         const apiError = failure.apiError;
         return openaiError(c, failure.status, apiError.title, apiError.code, "server_error");
       }
@@ -216,7 +217,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           });
         }
       } catch (error) {
-        const apiError = toRuntimeError(error).apiError;
+        const apiError = generationFailed(error).apiError;
         await stream.writeSSE({
           data: JSON.stringify({
             error: { message: apiError.title, type: "server_error", code: apiError.code },

@@ -6,9 +6,9 @@ import {
   type SandboxStatus,
 } from "@quantdeck/shared";
 import type { Hono } from "hono";
-import { CompareError, type CompareRunner } from "../../compare/CompareRunner.js";
+import type { CompareRunner } from "../../compare/CompareRunner.js";
 import { exportCompareHtml } from "../../compare/exportHtml.js";
-import { HttpError } from "../httpErrors.js";
+import { AgentError } from "../../errors/AgentError.js";
 import { parseBody, parseQuery } from "../parseBody.js";
 
 export function compareRoutes(
@@ -28,30 +28,24 @@ export function compareRoutes(
 
   app.post("/api/compare/runs", async (c) => {
     const body = await parseBody(c, startCompareRequestSchema);
-    return c.json(await guard(() => runner.start(body)), 201);
+    return c.json(await runner.start(body), 201);
   });
 
-  app.get("/api/compare/runs/:id", async (c) =>
-    c.json(await guard(() => runner.get(c.req.param("id")))),
-  );
+  app.get("/api/compare/runs/:id", (c) => c.json(runner.get(c.req.param("id"))));
 
-  app.post("/api/compare/runs/:id/cancel", async (c) =>
-    c.json(await guard(() => runner.cancel(c.req.param("id")))),
-  );
+  app.post("/api/compare/runs/:id/cancel", (c) => c.json(runner.cancel(c.req.param("id"))));
 
-  app.delete("/api/compare/runs/:id", async (c) => {
-    await guard(() => runner.delete(c.req.param("id")));
+  app.delete("/api/compare/runs/:id", (c) => {
+    runner.delete(c.req.param("id"));
     return c.json({ deleted: c.req.param("id") });
   });
 
   /** A program's recording (VP8 WebM), with Range so players can seek. */
-  app.get("/api/compare/runs/:id/answers/:index/recording", async (c) => {
+  app.get("/api/compare/runs/:id/answers/:index/recording", (c) => {
     const index = Number(c.req.param("index"));
-    const path = await guard(() =>
-      Number.isInteger(index) ? runner.recordingPath(c.req.param("id"), index) : null,
-    );
+    const path = Number.isInteger(index) ? runner.recordingPath(c.req.param("id"), index) : null;
     if (!path)
-      throw new HttpError(404, {
+      throw new AgentError({
         code: "notFound",
         title: "This answer has no recording",
         hint: "Only programs that ran in the sandbox are recorded.",
@@ -81,8 +75,8 @@ export function compareRoutes(
   });
 
   /** The whole run as one self-contained HTML file. */
-  app.get("/api/compare/runs/:id/export", async (c) => {
-    const run = await guard(() => runner.get(c.req.param("id")));
+  app.get("/api/compare/runs/:id/export", (c) => {
+    const run = runner.get(c.req.param("id"));
     const html = exportCompareHtml(run, (index) => {
       const path = runner.recordingPath(run.id, index);
       return path ? readFileSync(path) : null;
@@ -93,13 +87,4 @@ export function compareRoutes(
       "Content-Disposition": `attachment; filename="${name}"`,
     });
   });
-}
-
-async function guard<T>(action: () => T | Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof CompareError) throw new HttpError(error.status, error.apiError);
-    throw error;
-  }
 }

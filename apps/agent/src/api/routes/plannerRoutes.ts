@@ -6,7 +6,8 @@ import { catalogAnatomy } from "../../catalog/catalogAnatomy.js";
 import { readModelAnatomy } from "../../catalog/readModelAnatomy.js";
 import { planFit } from "../../planner/planFit.js";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { describeZodError, HttpError } from "../httpErrors.js";
+import { AgentError } from "../../errors/AgentError.js";
+import { describeZodError } from "../describeZodError.js";
 
 /** The catalog's repository listing is kept this long (the hub rarely changes it). */
 const LISTING_MAX_AGE_MS = 10 * 60_000;
@@ -28,10 +29,8 @@ export function plannerRoutes(
     } catch (error) {
       // Offline is normal for this product: fall back to the guide's figures, and say so.
       // Not cached, so the hub is asked again next time.
-      return {
-        files: null,
-        error: error instanceof Error ? error.message.slice(0, 300) : String(error),
-      };
+      const { title, cause } = AgentError.from(error).apiError;
+      return { files: null, error: (cause ? `${title}: ${cause}` : title).slice(0, 300) };
     }
     return listing.value;
   };
@@ -44,7 +43,7 @@ export function plannerRoutes(
       ...(query.contextSize !== undefined && { contextSize: Number(query.contextSize) }),
     });
     if (!parsed.success)
-      throw new HttpError(400, {
+      throw new AgentError({
         code: "badRequest",
         title: "Invalid plan request",
         hint: describeZodError(parsed.error),

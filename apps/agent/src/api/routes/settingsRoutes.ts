@@ -2,7 +2,7 @@ import { updateSettingsRequestSchema, type SettingsResponse } from "@quantdeck/s
 import type { Hono } from "hono";
 import { checkModelFolder } from "../../models/checkModelFolder.js";
 import type { SettingsStore } from "../../store/SettingsStore.js";
-import { HttpError } from "../httpErrors.js";
+import { AgentError } from "../../errors/AgentError.js";
 import { parseBody } from "../parseBody.js";
 
 export interface SettingsContext {
@@ -39,7 +39,7 @@ export function settingsRoutes(app: Hono, context: SettingsContext) {
       for (const dir of body.extraModelDirs) {
         const problem = await checkModelFolder(dir);
         if (problem) {
-          throw new HttpError(400, {
+          throw new AgentError({
             code: "badRequest",
             title: `Not a folder to find models in: ${dir.slice(0, 300)}`,
             hint: problem,

@@ -1,4 +1,4 @@
-import type { ApiError } from "@quantdeck/shared";
+import { ERROR_STATUS, type ApiError, type ErrorStatus } from "@quantdeck/shared";
 import { isAllowedHost, isAllowedOrigin, type HostPolicy } from "./hostChecks.js";
 import { credentialsFromHeaders, tokensMatch, type Credentials } from "./tokens.js";
 
@@ -27,6 +27,14 @@ export function isAuthenticated(credentials: Credentials, options: GuardOptions)
   );
 }
 
+export type GuardVerdict = { ok: true } | { ok: false; status: ErrorStatus; error: ApiError };
+
+const refuse = (error: ApiError): GuardVerdict => ({
+  ok: false,
+  status: ERROR_STATUS[error.code],
+  error,
+});
+
 /**
  * The checks every HTTP request and WebSocket upgrade passes, in one place. The Host the
  * browser used is `X-Forwarded-Host` when the dashboard's server relays the request (it
@@ -37,45 +45,33 @@ export function guardRequest(
   headers: RequestHeaders,
   options: GuardOptions,
   { requireToken = true }: { requireToken?: boolean } = {},
-): { ok: true } | { ok: false; status: 401 | 403; error: ApiError } {
+): GuardVerdict {
   const forwarded = headers["x-forwarded-host"];
   const host = forwarded ?? headers.host;
   const hostsOk =
     isAllowedHost(headers.host, options) &&
     (forwarded === undefined || isAllowedHost(forwarded, options));
   if (!hostsOk) {
-    return {
-      ok: false,
-      status: 403,
-      error: {
-        code: "forbiddenHost",
-        title: "This host name is not allowed",
-        hint: "Open the dashboard at localhost, or add the name to QUANTDECK_ALLOWED_HOSTS on the agent.",
-      },
-    };
+    return refuse({
+      code: "forbiddenHost",
+      title: "This host name is not allowed",
+      hint: "Open the dashboard at localhost, or add the name to QUANTDECK_ALLOWED_HOSTS on the agent.",
+    });
   }
   if (!isAllowedOrigin(headers.origin, host)) {
-    return {
-      ok: false,
-      status: 403,
-      error: {
-        code: "forbiddenOrigin",
-        title: "Requests from another site are refused",
-        hint: "Use the Quantdeck dashboard itself; other web pages cannot drive the agent.",
-      },
-    };
+    return refuse({
+      code: "forbiddenOrigin",
+      title: "Requests from another site are refused",
+      hint: "Use the Quantdeck dashboard itself; other web pages cannot drive the agent.",
+    });
   }
   if (requireToken && options.token) {
     if (!isAuthenticated(credentialsFromHeaders(headers), options)) {
-      return {
-        ok: false,
-        status: 401,
-        error: {
-          code: "unauthorized",
-          title: "An access token is required",
-          hint: "Sign in with the agent's token (QUANTDECK_TOKEN on the agent's machine).",
-        },
-      };
+      return refuse({
+        code: "unauthorized",
+        title: "An access token is required",
+        hint: "Sign in with the agent's token (QUANTDECK_TOKEN on the agent's machine).",
+      });
     }
   }
   return { ok: true };

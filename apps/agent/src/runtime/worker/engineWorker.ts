@@ -3,7 +3,9 @@
 // Started with UV_THREADPOOL_SIZE=1 in its environment (see EngineProcess.ts).
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { EngineEvent, EngineRequest, GpuMode } from "../engineMessages.js";
-import { generate, GenerationError } from "./generate.js";
+import { AgentError } from "../../errors/AgentError.js";
+import { modelNotLoaded } from "../../errors/commonErrors.js";
+import { generate } from "./generate.js";
 import { loadModel, type LoadedEngineModel } from "./loadModel.js";
 
 let llama: Llama | undefined;
@@ -47,11 +49,7 @@ async function handle(request: EngineRequest): Promise<void> {
         return send({
           type: "failed",
           id: request.id,
-          error: {
-            code: "modelNotLoaded",
-            title: "No model is loaded",
-            hint: "Load a model first.",
-          },
+          error: modelNotLoaded().apiError,
         });
       }
       const controller = new AbortController();
@@ -88,7 +86,7 @@ async function handle(request: EngineRequest): Promise<void> {
 process.on("message", (request: EngineRequest) => {
   handle(request).catch((error: unknown) => {
     const apiError =
-      error instanceof GenerationError
+      error instanceof AgentError
         ? error.apiError
         : {
             code:

@@ -1,17 +1,11 @@
-import type { ApiError, GenerationStats, StopReason } from "@quantdeck/shared";
+import type { GenerationStats, StopReason } from "@quantdeck/shared";
 import { LlamaCompletion, type LlamaText, type Token } from "node-llama-cpp";
+import { promptTooLong } from "../../errors/commonErrors.js";
 import type { EngineRequest } from "../engineMessages.js";
 import { renderChatPrompt, renderRawPrompt } from "./chatPrompt.js";
 import type { LoadedEngineModel } from "./loadModel.js";
 
 type GenerateRequest = Extract<EngineRequest, { type: "generate" }>;
-
-/** A failure the client should see as is (code, title, hint). */
-export class GenerationError extends Error {
-  constructor(readonly apiError: ApiError) {
-    super(apiError.title);
-  }
-}
 
 /**
  * Runs one generation on its own context sequence and streams text as it is decoded.
@@ -32,11 +26,7 @@ export async function generate(
   const promptTokens = rendered.tokens.length + (model.tokens.bos !== null ? 1 : 0);
   // The completion API would silently cut the prompt's beginning; refuse instead.
   if (promptTokens >= context.contextSize) {
-    throw new GenerationError({
-      code: "promptTooLong",
-      title: `The prompt is ${promptTokens} tokens; the context holds ${context.contextSize}`,
-      hint: "Shorten the prompt or the conversation, or load the model with a larger context size.",
-    });
+    throw promptTooLong(promptTokens, context.contextSize);
   }
 
   const sequence = context.getSequence();
