@@ -204,7 +204,8 @@ describe("errors", () => {
     const error = z
       .object({ error: z.object({ code: z.string(), title: z.string() }) })
       .parse(JSON.parse(escape.stderr));
-    expect(error.error.code).toBe("unknownModel");
+    // Not a valid id (it leaves the models folder): a bad request, 400 — one code, one status.
+    expect(error.error.code).toBe("badRequest");
 
     const demo = await runCli(["rm", "quantdeck-demo"], env);
     expect(demo.code).toBe(1);
