@@ -5,7 +5,7 @@ import { bundleWorkspace } from "../../scripts/bundleWorkspace.mjs";
 await bundleWorkspace(new URL("./", import.meta.url), {
   // The agent, and the engine process it forks (the only code that loads node-llama-cpp).
   main: "src/main.ts",
-  engineWorker: "src/runtime/worker/engineWorker.ts",
+  engineWorker: "src/engines/nodeLlamaCpp/worker/engineWorker.ts",
   // The thread every download's transfers run in (src/downloads/DownloadThread.ts).
   downloadThread: "src/downloads/downloadThreadEntry.ts",
   // The thread a compare answer's code checks run in, with a time budget.

@@ -1,6 +1,7 @@
 import type { BenchResult, EngineChoice, EnginePreference, EngineStatus } from "@quantdeck/shared";
-import type { EngineFactory, EngineSupervisor } from "../runtime/EngineSupervisor.js";
-import { EngineProcess } from "../runtime/EngineProcess.js";
+import type { EngineSupervisor } from "../runtime/EngineSupervisor.js";
+import type { EngineFactory } from "./Engine.js";
+import { NodeLlamaCppEngine } from "./nodeLlamaCpp/NodeLlamaCppEngine.js";
 import { AgentError } from "../errors/AgentError.js";
 import { modelNotLoaded } from "../errors/commonErrors.js";
 import type { SettingsStore } from "../store/SettingsStore.js";
@@ -8,7 +9,7 @@ import { log } from "../util/log.js";
 import { planBuild } from "./buildFlags.js";
 import { chooseEngine } from "./chooseEngine.js";
 import { toolPath, type EngineBuild, type EngineBuilder } from "./EngineBuilder.js";
-import { LlamaServerEngine } from "./LlamaServerEngine.js";
+import { LlamaServerEngine } from "./llamaServer/LlamaServerEngine.js";
 import { runLlamaBench } from "./runLlamaBench.js";
 import { suppliedBuild } from "./suppliedBuild.js";
 
@@ -137,7 +138,7 @@ export class EngineManager {
     const build = this.build;
     return choice.kind === "llama-server" && build
       ? () => new LlamaServerEngine(build)
-      : () => new EngineProcess();
+      : () => new NodeLlamaCppEngine();
   }
 }
 

@@ -24,10 +24,14 @@ export const modelNotLoaded = () =>
     hint: "Load a model first (Load in the dashboard, or quantdeck load), or name one in the request.",
   });
 
-export const promptTooLong = (promptTokens: number, contextSize: number) =>
+/** A prompt longer than the context (its length when the engine says it). */
+export const promptTooLong = (promptTokens: number | null, contextSize: number) =>
   new AgentError({
     code: "promptTooLong",
-    title: `The prompt is ${promptTokens} tokens; the context holds ${contextSize}`,
+    title:
+      promptTokens === null
+        ? `The prompt does not fit the context of ${contextSize} tokens`
+        : `The prompt is ${promptTokens} tokens; the context holds ${contextSize}`,
     hint: "Shorten the prompt or the conversation, or load the model with a larger context size.",
   });
 

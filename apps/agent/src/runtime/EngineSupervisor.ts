@@ -11,19 +11,14 @@ import type {
 import type { LocalModel } from "../models/ModelRegistry.js";
 import { log } from "../util/log.js";
 import type { EngineDeviceView, EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
-import { EngineProcess } from "./EngineProcess.js";
+import {
+  ENGINE_CAPABILITIES,
+  type Engine,
+  type EngineCapabilities,
+  type EngineFactory,
+} from "../engines/Engine.js";
+import { NodeLlamaCppEngine } from "../engines/nodeLlamaCpp/NodeLlamaCppEngine.js";
 
-/** An engine: the node-llama-cpp process, or llama-server behind the same messages. */
-export interface Engine {
-  readonly ready: Promise<void>;
-  readonly pid: number | undefined;
-  readonly alive: boolean;
-  send(request: EngineRequest): void;
-  kill(signal?: NodeJS.Signals): void;
-  on(name: "event", listener: (event: EngineEvent) => void): unknown;
-  once(name: "exit", listener: (code: number | null, signal: string | null) => void): unknown;
-}
-export type EngineFactory = () => Engine;
 import { AgentError } from "../errors/AgentError.js";
 import { engineCrashed } from "../errors/commonErrors.js";
 
@@ -75,14 +70,15 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
 
   constructor(
     private readonly gpu: GpuMode,
-    private createEngine: EngineFactory = () => new EngineProcess(),
+    private createEngine: EngineFactory = () => new NodeLlamaCppEngine(),
     private choice: EngineChoice = { kind: "node-llama-cpp", reason: "" },
   ) {
     super();
   }
 
-  get engineKind(): EngineChoice["kind"] {
-    return this.choice.kind;
+  /** What the engine that serves now can do. */
+  get capabilities(): EngineCapabilities {
+    return ENGINE_CAPABILITIES[this.choice.kind];
   }
 
   /**
@@ -113,18 +109,15 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
         engine: choice.kind,
         reason: choice.reason,
       });
-      // Only llama-server keeps experts in RAM; the other engine loads the model whole.
+      // An engine that cannot keep experts in RAM loads the model whole.
       const target =
-        reload && choice.kind !== "llama-server" && reload.options.cpuMoeLayers !== null
+        reload &&
+        !ENGINE_CAPABILITIES[choice.kind].expertsOnCpu &&
+        reload.options.cpuMoeLayers !== null
           ? { ...reload, options: { ...reload.options, cpuMoeLayers: null } }
           : reload;
       if (target) await this.loadNow(target).catch(() => undefined);
     });
-  }
-
-  async start(): Promise<void> {
-    this.engine = this.spawn();
-    await this.engine.ready;
   }
 
   status(): RuntimeStatus {
@@ -251,7 +244,7 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
         loadSeconds: (performance.now() - started) / 1000,
       };
       this.loadedTarget = target;
-      this.warnings = target.warnings;
+      this.warnings = [...target.warnings, ...info.warnings];
       this.lastError = null;
       this.loadCrashes.delete(target.model.id);
       log.info("model loaded", {

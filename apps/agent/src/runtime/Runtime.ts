@@ -95,7 +95,7 @@ export class Runtime {
         hint: "Finish or repeat its download; a split model loads only when every shard is on disk.",
       });
     }
-    if (options.cpuMoeLayers !== undefined && this.supervisor.engineKind !== "llama-server") {
+    if (options.cpuMoeLayers !== undefined && !this.supervisor.capabilities.expertsOnCpu) {
       throw new AgentError({
         code: "invalidLoadOptions",
         title: "Keeping MoE experts in RAM (--n-cpu-moe) needs the llama-server engine",

@@ -4,6 +4,7 @@ import type {
   GenerationStats,
   MemoryFigures,
   ResolvedLoadOptions,
+  RuntimeWarning,
   Sampling,
 } from "@quantdeck/shared";
 
@@ -38,6 +39,8 @@ export interface LoadedInfo {
   predicted: MemoryFigures;
   actual: MemoryFigures;
   bosTokenId: number | null;
+  /** What the engine could not do as asked, though the model loaded. */
+  warnings: RuntimeWarning[];
 }
 
 export type EngineEvent =

@@ -1,7 +1,7 @@
 import type { GenerationStats, StopReason } from "@quantdeck/shared";
 import { LlamaCompletion, type LlamaText, type Token } from "node-llama-cpp";
-import { promptTooLong } from "../../errors/commonErrors.js";
-import type { EngineRequest } from "../engineMessages.js";
+import { promptTooLong } from "../../../errors/commonErrors.js";
+import type { EngineRequest } from "../../../runtime/engineMessages.js";
 import { renderChatPrompt, renderRawPrompt } from "./chatPrompt.js";
 import type { LoadedEngineModel } from "./loadModel.js";
 

@@ -1,20 +1,27 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
-import { tiedToAgent } from "../util/tiedToAgent.js";
-import type { EngineEvent, EngineRequest } from "./engineMessages.js";
+import { tiedToAgent } from "../../util/tiedToAgent.js";
+import type { Engine } from "../Engine.js";
+import type { EngineEvent, EngineRequest } from "../../runtime/engineMessages.js";
 
 /** The built worker sits next to the built agent (both bundled into dist/). */
 const WORKER_ENTRY = fileURLToPath(new URL("./engineWorker.js", import.meta.url));
 
 /**
- * One engine child process. Emits every `EngineEvent` as "event", and "exit" once with the
- * exit code or signal. It never throws at the agent: a dead engine is an event.
+ * The first engine: node-llama-cpp in a child process of its own (the worker, the only code
+ * that loads native llama.cpp), so a bad file or a driver fault kills only that process.
+ * Emits every `EngineEvent` as "event", and "exit" once with the exit code or signal. It
+ * never throws at the agent: a dead engine is an event.
  */
-export class EngineProcess extends EventEmitter<{
-  event: [EngineEvent];
-  exit: [code: number | null, signal: string | null];
-}> {
+export class NodeLlamaCppEngine
+  extends EventEmitter<{
+    event: [EngineEvent];
+    exit: [code: number | null, signal: string | null];
+  }>
+  implements Engine
+{
+  readonly kind = "node-llama-cpp";
   private readonly child: ChildProcess;
   readonly ready: Promise<void>;
   private exited = false;

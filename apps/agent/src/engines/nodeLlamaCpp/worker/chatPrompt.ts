@@ -7,6 +7,7 @@ import {
   type LlamaModel,
   type Token,
 } from "node-llama-cpp";
+import { isDeepSeekModel } from "../../promptFormat.js";
 
 /**
  * DeepSeek-V3 (deepseek2) gets DeepSeek's own wrapper — `<｜User｜>…<｜Assistant｜>` — and
@@ -14,13 +15,11 @@ import {
  * per prompt where rendering the Jinja template costs ~850 ms, so Jinja is the last resort.
  */
 export function resolveChatWrapperFor(model: LlamaModel): ChatWrapper {
-  const template = model.fileInfo.metadata.tokenizer.chat_template ?? "";
+  const { metadata } = model.fileInfo;
   if (
-    String(model.fileInfo.metadata.general.architecture) === "deepseek2" ||
-    template.includes("<｜User｜>")
-  ) {
+    isDeepSeekModel(String(metadata.general.architecture), metadata.tokenizer.chat_template ?? "")
+  )
     return new DeepSeekChatWrapper();
-  }
   return resolveChatWrapper(model);
 }
 

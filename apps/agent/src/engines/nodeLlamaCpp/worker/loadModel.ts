@@ -1,5 +1,5 @@
 import { setPriority } from "node:os";
-import type { ProcessPriority, ResolvedLoadOptions } from "@quantdeck/shared";
+import type { ProcessPriority, ResolvedLoadOptions, RuntimeWarning } from "@quantdeck/shared";
 import {
   GgmlType,
   GgufInsights,
@@ -8,7 +8,7 @@ import {
   type LlamaContext,
   type LlamaModel,
 } from "node-llama-cpp";
-import type { LoadedInfo } from "../engineMessages.js";
+import type { LoadedInfo } from "../../../runtime/engineMessages.js";
 import { chatFormatOf, resolveChatWrapperFor } from "./chatPrompt.js";
 
 /** llama.cpp's --prio levels as Unix nice values (raising needs privileges; failure is reported). */
@@ -22,7 +22,6 @@ export interface LoadedEngineModel {
   context: LlamaContext;
   info: LoadedInfo;
   chatWrapper: ReturnType<typeof resolveChatWrapperFor>;
-  warnings: string[];
 }
 
 /** Loads a model and its context with the recipe's knobs; measures memory before and after. */
@@ -32,11 +31,15 @@ export async function loadModel(
   options: ResolvedLoadOptions,
   onProgress: (progress: number) => void,
 ): Promise<LoadedEngineModel> {
-  const warnings: string[] = [];
+  const warnings: RuntimeWarning[] = [];
   try {
     setPriority(niceOf[options.priority]);
   } catch {
-    warnings.push(`could not set process priority to ${options.priority} (needs privileges)`);
+    warnings.push({
+      code: "priorityNotSet",
+      title: `Could not raise the engine's priority to ${options.priority}`,
+      hint: "A higher priority needs privileges (root, or CAP_SYS_NICE); the model runs at normal priority.",
+    });
   }
 
   const fileInfo = await readGgufFileInfo(modelPath, { readTensorInfo: true });
@@ -94,8 +97,8 @@ export async function loadModel(
     model,
     context,
     chatWrapper,
-    warnings,
     info: {
+      warnings,
       architecture,
       name: fileInfo.metadata.general.name ?? "",
       trainContextSize: model.trainContextSize,

@@ -2,9 +2,9 @@
 // fault can abort this process outright; the agent's supervisor notices and recovers.
 // Started with UV_THREADPOOL_SIZE=1 in its environment (see EngineProcess.ts).
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
-import type { EngineEvent, EngineRequest, GpuMode } from "../engineMessages.js";
-import { AgentError } from "../../errors/AgentError.js";
-import { modelNotLoaded } from "../../errors/commonErrors.js";
+import type { EngineEvent, EngineRequest, GpuMode } from "../../../runtime/engineMessages.js";
+import { AgentError } from "../../../errors/AgentError.js";
+import { modelNotLoaded } from "../../../errors/commonErrors.js";
 import { generate } from "./generate.js";
 import { loadModel, type LoadedEngineModel } from "./loadModel.js";
 
