@@ -13,7 +13,7 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
  */
 export function Markdown({ text }: { text: string }) {
   return (
-    <div className="markdown text-sm leading-relaxed">
+    <div className="markdown min-w-0 text-sm leading-relaxed">
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
         rehypePlugins={[[rehypeHighlight, { detect: false, ignoreMissing: true }]]}

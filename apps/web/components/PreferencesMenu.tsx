@@ -3,13 +3,7 @@
 import { useId } from "react";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { localeNames, locales, type Locale } from "@/lib/i18n/messages";
-import { createStoredPreference } from "@/lib/storedPreference";
-
-type Theme = "dark" | "light";
-/** Dark unless the user chose light; layout.tsx applies it before the first paint. */
-const themePreference = createStoredPreference<Theme>("quantdeck.theme", "dark", (saved) =>
-  saved === "light" ? "light" : "dark",
-);
+import { themePreference } from "@/lib/theme";
 
 /** Language and theme, in the header so they are one click away on every page. */
 export function PreferencesMenu({ testId = "language" }: { testId?: string }) {

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { Card, Field } from "@/components/Card";
 import { VerdictBadge } from "@/components/VerdictBadge";
 import { agentQueries } from "@/lib/agent/queries";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatSpeedRange } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 /** The catalog's answer for this box: which DeepSeek-V3-0324 quant, and how it would run. */
@@ -34,12 +34,7 @@ export function RecommendationCard() {
             <Field label={t("models.fit")}>
               <VerdictBadge plan={quant.plan} />
             </Field>
-            <Field label={t("rec.speed")}>
-              {t("rec.speedValue", {
-                low: quant.plan.tokensPerSecond.low,
-                high: quant.plan.tokensPerSecond.high,
-              })}
-            </Field>
+            <Field label={t("rec.speed")}>{formatSpeedRange(quant.plan.tokensPerSecond, t)}</Field>
           </dl>
           <p className="text-xs text-zinc-500">{quant.plan.ruleOfThumb.comparison}</p>
         </div>

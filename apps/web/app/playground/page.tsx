@@ -3,7 +3,7 @@ import { Playground } from "./_components/Playground";
 
 export default function PlaygroundPage() {
   return (
-    <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
+    <div className="grid gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
       <ModelPanel />
       <Playground />
     </div>

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/Card";
 import { agentQueries } from "@/lib/agent/queries";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatCount } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 export function LocalModels() {
@@ -45,9 +45,7 @@ export function LocalModels() {
                 m.architecture,
                 m.quantType,
                 formatBytes(m.sizeBytes),
-                m.parameters
-                  ? `${(m.parameters / 1e9).toFixed(m.parameters < 1e9 ? 3 : 1)} B params`
-                  : null,
+                m.parameters ? t("models.params", { count: formatCount(m.parameters) }) : null,
                 m.trainContextSize ? `ctx ${m.trainContextSize}` : null,
                 m.shards ? `${m.shards.present}/${m.shards.count} files` : null,
               ]

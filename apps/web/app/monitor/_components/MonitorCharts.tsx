@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/Card";
 import { LineChart, type Series } from "@/components/LineChart";
 import { agentQueries } from "@/lib/agent/queries";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatRate } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -16,12 +16,12 @@ const rate = (v: number) => `${formatBytes(v)}/s`;
 function series(
   samples: MonitorSample[],
   label: string,
-  className: string,
+  color: string,
   value: (s: MonitorSample) => number | null,
 ): Series {
   return {
     label,
-    className,
+    color,
     points: samples.flatMap((s) => {
       const v = value(s);
       return v === null ? [] : [{ t: s.t, v }];
@@ -54,7 +54,7 @@ export function MonitorCharts() {
             now={now}
             max={1}
             format={percent}
-            series={[series(samples, "total", "stroke-sky-500", (s) => s.cpu.total)]}
+            series={[series(samples, "total", "#0ea5e9", (s) => s.cpu.total)]}
           />,
         )}
         {chart(
@@ -69,10 +69,10 @@ export function MonitorCharts() {
               series(
                 samples,
                 "RAM",
-                "stroke-emerald-500",
+                "#10b981",
                 (s) => s.memory.usedBytes / Math.max(1, s.memory.totalBytes),
               ),
-              series(samples, t("hw.swap"), "stroke-amber-500", (s) =>
+              series(samples, t("hw.swap"), "#f59e0b", (s) =>
                 s.memory.swapTotalBytes ? s.memory.swapUsedBytes / s.memory.swapTotalBytes : 0,
               ),
             ]}
@@ -84,10 +84,8 @@ export function MonitorCharts() {
           <LineChart
             windowMs={WINDOW_MS}
             now={now}
-            format={(v) => v.toFixed(1)}
-            series={[
-              series(samples, "tok/s", "stroke-violet-500", (s) => s.generation.tokensPerSecond),
-            ]}
+            format={formatRate}
+            series={[series(samples, "tok/s", "#8b5cf6", (s) => s.generation.tokensPerSecond)]}
           />,
         )}
         {chart(
@@ -97,7 +95,7 @@ export function MonitorCharts() {
             windowMs={WINDOW_MS}
             now={now}
             format={formatBytes}
-            series={[series(samples, "RSS", "stroke-rose-500", (s) => s.engine.rssBytes)]}
+            series={[series(samples, "RSS", "#f43f5e", (s) => s.engine.rssBytes)]}
           />,
         )}
         {chart(
@@ -108,8 +106,8 @@ export function MonitorCharts() {
             now={now}
             format={rate}
             series={[
-              series(samples, "read", "stroke-sky-500", (s) => s.disk.readBytesPerSecond),
-              series(samples, "write", "stroke-amber-500", (s) => s.disk.writeBytesPerSecond),
+              series(samples, "read", "#0ea5e9", (s) => s.disk.readBytesPerSecond),
+              series(samples, "write", "#f59e0b", (s) => s.disk.writeBytesPerSecond),
             ]}
           />,
         )}
@@ -121,8 +119,8 @@ export function MonitorCharts() {
             now={now}
             format={rate}
             series={[
-              series(samples, "in", "stroke-emerald-500", (s) => s.network.receiveBytesPerSecond),
-              series(samples, "out", "stroke-sky-500", (s) => s.network.sendBytesPerSecond),
+              series(samples, "in", "#10b981", (s) => s.network.receiveBytesPerSecond),
+              series(samples, "out", "#0ea5e9", (s) => s.network.sendBytesPerSecond),
             ]}
           />,
         )}
@@ -140,10 +138,10 @@ export function MonitorCharts() {
                 series(
                   samples,
                   t("monitor.gpuUse"),
-                  "stroke-amber-500",
+                  "#f59e0b",
                   (s) => s.gpus.find((g) => g.index === index)?.utilization ?? null,
                 ),
-                series(samples, t("monitor.vram"), "stroke-sky-500", (s) => {
+                series(samples, t("monitor.vram"), "#0ea5e9", (s) => {
                   const g = s.gpus.find((x) => x.index === index);
                   return g ? g.vramUsedBytes / Math.max(1, g.vramTotalBytes) : null;
                 }),

@@ -9,7 +9,7 @@ import { UsageBar } from "@/components/UsageBar";
 import { VerdictBadge } from "@/components/VerdictBadge";
 import { agentHttp } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatSpeedRange } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { guideTips } from "@/lib/i18n/guideTips";
 import { control, option } from "@/components/formStyles";
@@ -286,12 +286,7 @@ export function ModelPanel() {
               label="RAM"
               tone={plan.data.predicted.ramBytes > hw.memory.availableBytes ? "red" : "emerald"}
             />
-            <span>
-              {t("rec.speedValue", {
-                low: plan.data.tokensPerSecond.low,
-                high: plan.data.tokensPerSecond.high,
-              })}
-            </span>
+            <span>{formatSpeedRange(plan.data.tokensPerSecond, t)}</span>
             {plan.data.notes.map((n) => (
               <p key={n} className="text-amber-700 dark:text-amber-300">
                 {n}

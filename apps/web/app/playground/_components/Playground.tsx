@@ -184,12 +184,12 @@ export function Playground() {
           })}
         </div>
 
-        <ol data-testid="conversation" className="grid gap-3">
+        <ol data-testid="conversation" className="grid min-w-0 gap-3">
           {mode === "chat" &&
             messages.map((m, i) => (
               <li
                 key={i}
-                className={`rounded-lg p-3 text-sm ${m.role === "user" ? "bg-sky-50 whitespace-pre-wrap dark:bg-sky-950" : "bg-zinc-100 dark:bg-zinc-800"}`}
+                className={`min-w-0 rounded-lg p-3 text-sm [overflow-wrap:anywhere] ${m.role === "user" ? "bg-sky-50 whitespace-pre-wrap dark:bg-sky-950" : "bg-zinc-100 dark:bg-zinc-800"}`}
               >
                 <p className="mb-1 text-xs font-semibold text-zinc-500">
                   {m.role === "user" ? t("playground.you") : t("playground.model")}
@@ -200,7 +200,7 @@ export function Playground() {
           {generation.state.running && (
             <li
               data-testid="streaming-answer"
-              className="rounded-lg bg-zinc-100 p-3 text-sm dark:bg-zinc-800"
+              className="min-w-0 rounded-lg bg-zinc-100 p-3 text-sm [overflow-wrap:anywhere] dark:bg-zinc-800"
             >
               <p className="mb-1 text-xs font-semibold text-zinc-500">{t("playground.model")}</p>
               {mode === "chat" ? (
@@ -217,7 +217,7 @@ export function Playground() {
           {mode === "raw" && !generation.state.running && generation.state.text && (
             <li
               data-testid="raw-answer"
-              className="rounded-lg bg-zinc-100 p-3 font-mono text-sm whitespace-pre-wrap dark:bg-zinc-800"
+              className="min-w-0 rounded-lg bg-zinc-100 p-3 font-mono text-sm whitespace-pre-wrap [overflow-wrap:anywhere] dark:bg-zinc-800"
             >
               {generation.state.text}
             </li>
