@@ -24,6 +24,16 @@ export interface ModelRoot {
 
 const SHARD = /-(\d{5})-of-(\d{5})\.gguf$/i;
 
+/** The header of a model whose header was not read (shards missing, or unreadable). */
+const UNKNOWN_HEADER: GgufHeader = {
+  architecture: "unknown",
+  name: "",
+  synthetic: false,
+  trainContextSize: 0,
+  kvHeadDims: [],
+  mla: false,
+};
+
 /**
  * The models this agent can load: GGUF files in the models folder (ids are their paths
  * there), the Hugging Face cache (`hf:ORG/NAME/FILE`), folders the user added
@@ -133,14 +143,7 @@ export class ModelRegistry {
 
     const id = root.prefix + relative;
     const complete = present === shardCount;
-    let header: GgufHeader = {
-      architecture: "unknown",
-      name: "",
-      synthetic: false,
-      trainContextSize: 0,
-      kvHeadDims: [],
-      mla: false,
-    };
+    let header = UNKNOWN_HEADER;
     let parameters: number | null = null;
     let quantType: string | null = null;
     if (complete) {
@@ -200,14 +203,7 @@ function unreadableModel(root: ModelRoot, relative: string, error: unknown): Loc
       .slice(0, 300),
     path,
     files: [],
-    header: {
-      architecture: "unknown",
-      name: "",
-      synthetic: false,
-      trainContextSize: 0,
-      kvHeadDims: [],
-      mla: false,
-    },
+    header: UNKNOWN_HEADER,
   };
 }
 
