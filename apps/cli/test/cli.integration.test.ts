@@ -195,6 +195,13 @@ describe("errors", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Which model\?/);
     expect((await runCli(["load", "quantdeck-demo", "--cache-type-k", "q5"], env)).code).toBe(2);
+    expect((await runCli(["load", "quantdeck-demo", "--ctx-size", "12"], env)).stderr).toMatch(
+      /--ctx-size/,
+    );
+    // --n-cpu-moe, which `quantdeck plan` advises, reaches the agent, which says what it needs.
+    const moe = await runCli(["load", "quantdeck-demo", "--n-cpu-moe", "2"], env);
+    expect(moe.code).toBe(1);
+    expect(moe.stderr).toMatch(/llama-server engine/);
     expect((await runCli(["frobnicate"], env)).code).toBe(2);
   });
 

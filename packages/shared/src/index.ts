@@ -13,3 +13,4 @@ export * from "./protocol/monitor";
 export * from "./protocol/downloads";
 export * from "./protocol/settings";
 export * from "./protocol/compare";
+export * from "./protocol/loadKnobs";

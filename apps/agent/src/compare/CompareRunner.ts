@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
+  GUIDE_SEED,
   seedPrompts,
   type CompareAnswer,
   type ComparePromptKind,
@@ -75,7 +76,7 @@ export class CompareRunner {
       id: randomUUID(),
       createdAt: Date.now(),
       prompt,
-      sampling: { seed: 3407, maxTokens: DEFAULT_MAX_TOKENS, ...request.sampling },
+      sampling: { seed: GUIDE_SEED, maxTokens: DEFAULT_MAX_TOKENS, ...request.sampling },
       recordSeconds: request.recordSeconds,
       state: "queued",
       answers: request.targets.map((target, index) => ({

@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { GenerationEvent, GenerationRequest, GenerationResult } from "@quantdeck/shared";
+import {
+  DEFAULT_SAMPLING,
+  type GenerationEvent,
+  type GenerationRequest,
+  type GenerationResult,
+} from "@quantdeck/shared";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
 import type { AgentError } from "../errors/AgentError.js";
 import { busy, cancelled, generationFailed, modelNotLoaded } from "../errors/commonErrors.js";
-
-/** The DeepSeek-V3 recommendation (temperature 0.3, min_p 0.01) with the guide's seed. */
-export const DEFAULT_SAMPLING = {
-  temperature: 0.3,
-  minP: 0.01,
-  seed: 3407,
-  maxTokens: 1024,
-} as const;
 
 interface Job {
   id: string;

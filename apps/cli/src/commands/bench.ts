@@ -1,5 +1,6 @@
 import {
   benchResultSchema,
+  GUIDE_SEED,
   generationResultSchema,
   type BenchResult,
   type GenerationStats,
@@ -53,7 +54,7 @@ export const benchCommand: Command = {
           request: {
             mode: "raw",
             prompt: `Run ${run}. ${filler}`,
-            sampling: { temperature: 0, seed: 3407, maxTokens },
+            sampling: { temperature: 0, seed: GUIDE_SEED, maxTokens },
           },
         },
         generationResultSchema,

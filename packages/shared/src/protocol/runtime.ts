@@ -143,6 +143,17 @@ export const samplingSchema = z.object({
 });
 export type Sampling = z.infer<typeof samplingSchema>;
 
+/** The guide's seed: fixed, so a run can be repeated. */
+export const GUIDE_SEED = 3407;
+
+/** The DeepSeek-V3 recommendation (temperature 0.3, min_p 0.01) with the guide's seed. */
+export const DEFAULT_SAMPLING = {
+  temperature: 0.3,
+  minP: 0.01,
+  seed: GUIDE_SEED,
+  maxTokens: 1024,
+} as const;
+
 export const chatMessageSchema = z.object({
   role: z.enum(["system", "user", "assistant"]),
   content: z.string().max(1_000_000),
@@ -219,9 +230,16 @@ export interface SamplingPreset {
 
 /** Presets offered by the playground and the API. */
 export const samplingPresets: SamplingPreset[] = [
-  { id: "deepseek-v3", sampling: { temperature: 0.3, minP: 0.01, seed: 3407 } },
-  { id: "coding", sampling: { temperature: 0, minP: 0.01, seed: 3407 } },
-  { id: "creative", sampling: { temperature: 0.8, minP: 0.05, topP: 0.95, seed: 3407 } },
+  {
+    id: "deepseek-v3",
+    sampling: {
+      temperature: DEFAULT_SAMPLING.temperature,
+      minP: DEFAULT_SAMPLING.minP,
+      seed: GUIDE_SEED,
+    },
+  },
+  { id: "coding", sampling: { temperature: 0, minP: 0.01, seed: GUIDE_SEED } },
+  { id: "creative", sampling: { temperature: 0.8, minP: 0.05, topP: 0.95, seed: GUIDE_SEED } },
 ];
 
 // ---- engines ----

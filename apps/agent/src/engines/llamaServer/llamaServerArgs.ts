@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from "@quantdeck/shared";
+import { LOAD_KNOBS, type LoadKnob, type ResolvedLoadOptions } from "@quantdeck/shared";
 
 const PRIORITY = { normal: 0, medium: 1, high: 2, realtime: 3 } as const;
 
@@ -12,41 +12,44 @@ export function llamaServerArgs(
   options: ResolvedLoadOptions,
   port: number,
 ): string[] {
-  const args = [
-    "--model",
-    modelPath,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    // Each of the parallel slots gets its share of the context, as with the other engine.
-    "--ctx-size",
-    String(options.contextSize * options.parallel),
-    "--parallel",
-    String(options.parallel),
-    "--cache-type-k",
-    options.kvCacheKeyType,
-    "--cache-type-v",
-    options.kvCacheValueType,
-    "--flash-attn",
-    options.flashAttention ? "on" : "off",
-    "--threads",
-    String(options.threads),
-    "--threads-batch",
-    String(options.threads),
-    "--batch-size",
-    String(options.batchSize),
-    "--prio",
-    String(PRIORITY[options.priority]),
-    "--jinja",
-    "--metrics",
-    "--no-webui",
-  ];
-  if (options.gpuLayers === "max") args.push("--n-gpu-layers", "all");
-  else if (options.gpuLayers === "auto") args.push("--n-gpu-layers", "auto");
-  else args.push("--n-gpu-layers", String(options.gpuLayers));
-  if (options.cpuMoeLayers !== null) args.push("--n-cpu-moe", String(options.cpuMoeLayers));
-  if (!options.useMmap) args.push("--no-mmap");
-  if (options.useMlock) args.push("--mlock");
+  const args = ["--model", modelPath, "--host", "127.0.0.1", "--port", String(port)];
+  for (const knob of LOAD_KNOBS) {
+    const value = options[knob.key];
+    const flag = `--${knob.flag}`;
+    switch (knob.key) {
+      // Each of the parallel slots gets its share of the context, as with the other engine.
+      case "contextSize":
+        args.push(flag, String(options.contextSize * options.parallel));
+        break;
+      case "gpuLayers":
+        args.push(flag, value === "max" ? "all" : String(value));
+        break;
+      case "threads":
+        args.push(flag, String(value), "--threads-batch", String(value));
+        break;
+      case "priority":
+        args.push(flag, String(PRIORITY[options.priority]));
+        break;
+      case "cpuMoeLayers":
+        if (value !== null) args.push(flag, String(value));
+        break;
+      default:
+        args.push(...flagFor(knob, value));
+    }
+  }
+  args.push("--jinja", "--metrics", "--no-webui");
   return args;
+}
+
+/** A knob's flag in its own syntax: a number or word, on/off, or present when it applies. */
+function flagFor(knob: LoadKnob, value: unknown): string[] {
+  const flag = `--${knob.flag}`;
+  switch (knob.syntax.kind) {
+    case "presenceSets":
+      return value === knob.syntax.value ? [flag] : [];
+    case "onOff":
+      return [flag, value ? "on" : "off"];
+    default:
+      return [flag, String(value)];
+  }
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { seedPrompts, type CompareTarget, type KvCacheType } from "@quantdeck/shared";
+import { GUIDE_SEED, seedPrompts, type CompareTarget, type KvCacheType } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -33,7 +33,7 @@ export function NewComparisonForm() {
   const [drafts, setDrafts] = useState<TargetDraft[] | null>(null);
   const [maxTokens, setMaxTokens] = useState(3500);
   const [recordSeconds, setRecordSeconds] = useState(8);
-  const [seed, setSeed] = useState(3407);
+  const [seed, setSeed] = useState<number>(GUIDE_SEED);
 
   const available = (models.data?.models ?? []).filter((m) => m.complete);
   const firstModel = available[0]?.id ?? "";
