@@ -1,23 +1,8 @@
-import type { EngineChoice } from "@quantdeck/shared";
+import type { EngineKind } from "@quantdeck/shared";
 import type { EngineEvent, EngineRequest } from "../runtime/engineMessages.js";
 
-/** What an engine can do beyond loading a model and streaming its answers. */
-export interface EngineCapabilities {
-  /** Keeps MoE experts of some layers in RAM while the rest uses the GPU (`--n-cpu-moe`). */
-  expertsOnCpu: boolean;
-  /** Returns the token ids a prompt became, for tests and prompt inspection. */
-  promptTokenIds: boolean;
-  /** Serves several generations at once, one slot each. */
-  parallelSlots: boolean;
-}
-
-export type EngineKind = EngineChoice["kind"];
-
-/** Each engine's capabilities, known before one is started (a load plan needs them). */
-export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
-  "node-llama-cpp": { expertsOnCpu: false, promptTokenIds: true, parallelSlots: true },
-  "llama-server": { expertsOnCpu: true, promptTokenIds: false, parallelSlots: true },
-};
+// Each engine's capabilities (ENGINE_CAPABILITIES) are part of the protocol, in
+// packages/shared: the dashboard's load form offers only what the serving engine has.
 
 /**
  * An inference engine as the supervisor drives it: requests in, events out (the messages of

@@ -1,22 +1,19 @@
 import { EventEmitter } from "node:events";
-import type {
-  ApiError,
-  EngineChoice,
-  EngineState,
-  LoadedModel,
-  ResolvedLoadOptions,
-  RuntimeStatus,
-  RuntimeWarning,
+import {
+  ENGINE_CAPABILITIES,
+  type ApiError,
+  type EngineCapabilities,
+  type EngineChoice,
+  type EngineState,
+  type LoadedModel,
+  type ResolvedLoadOptions,
+  type RuntimeStatus,
+  type RuntimeWarning,
 } from "@quantdeck/shared";
 import type { LocalModel } from "../models/ModelRegistry.js";
 import { log } from "../util/log.js";
 import type { EngineDeviceView, EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
-import {
-  ENGINE_CAPABILITIES,
-  type Engine,
-  type EngineCapabilities,
-  type EngineFactory,
-} from "../engines/Engine.js";
+import type { Engine, EngineFactory } from "../engines/Engine.js";
 import { NodeLlamaCppEngine } from "../engines/nodeLlamaCpp/NodeLlamaCppEngine.js";
 
 import { AgentError } from "../errors/AgentError.js";

@@ -105,6 +105,7 @@ export const en = {
   "runtime.kvRecommended": "q8_0 (recommended)",
   "runtime.context": "Context",
   "runtime.memory": "Memory: predicted {predicted}, measured {actual}",
+  "load.invalid": "Check {flag}",
   "load.advanced": "All settings",
   "load.context.help":
     "Tokens the model can see at once; the KV cache grows with it. Default 4096, the guide's --ctx-size.",

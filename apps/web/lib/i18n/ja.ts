@@ -107,6 +107,7 @@ export const ja: Record<keyof typeof en, string> = {
   "runtime.kvRecommended": "q8_0（推奨）",
   "runtime.context": "コンテキスト",
   "runtime.memory": "メモリ: 予測 {predicted}、実測 {actual}",
+  "load.invalid": "{flag} を確認してください",
   "load.advanced": "すべての設定",
   "load.context.help":
     "モデルが一度に見られるトークン数。KV キャッシュはこれに比例して増えます。既定 4096（ガイドの --ctx-size）。",

@@ -1,4 +1,9 @@
-import { kvCacheTypeSchema, processPrioritySchema, type LoadOptions } from "./runtime";
+import {
+  kvCacheTypeSchema,
+  processPrioritySchema,
+  type EngineCapabilities,
+  type LoadOptions,
+} from "./runtime";
 
 /**
  * How a knob's value is written on a command line: a number, one of a few words, on/off, a
@@ -21,7 +26,7 @@ export interface LoadKnob {
   /** The default, as a person reads it ("4096", "physical cores"). */
   defaultText: string;
   /** An engine capability the knob needs, when not every engine has it. */
-  requires?: "expertsOnCpu";
+  requires?: keyof EngineCapabilities;
 }
 
 /**

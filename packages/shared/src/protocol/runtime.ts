@@ -246,6 +246,22 @@ export const samplingPresets: SamplingPreset[] = [
 
 /** node-llama-cpp (in-process binding, always there) or llama.cpp's own llama-server (built here). */
 export const engineKindSchema = z.enum(["node-llama-cpp", "llama-server"]);
+
+/** What an engine can do beyond loading a model and streaming its answers. */
+export interface EngineCapabilities {
+  /** Keeps MoE experts of some layers in RAM while the rest uses the GPU (`--n-cpu-moe`). */
+  expertsOnCpu: boolean;
+  /** Returns the token ids a prompt became, for tests and prompt inspection. */
+  promptTokenIds: boolean;
+  /** Serves several generations at once, one slot each. */
+  parallelSlots: boolean;
+}
+
+/** Each engine's capabilities, known before one is started (a load form and a plan need them). */
+export const ENGINE_CAPABILITIES: Record<EngineKind, EngineCapabilities> = {
+  "node-llama-cpp": { expertsOnCpu: false, promptTokenIds: true, parallelSlots: true },
+  "llama-server": { expertsOnCpu: true, promptTokenIds: false, parallelSlots: true },
+};
 export type EngineKind = z.infer<typeof engineKindSchema>;
 
 export const enginePreferenceSchema = z.enum(["auto", "node-llama-cpp", "llama-server"]);

@@ -1,6 +1,15 @@
 "use client";
 
-import { type KvCacheType, type LoadOptions, type ProcessPriority } from "@quantdeck/shared";
+import {
+  ENGINE_CAPABILITIES,
+  knobOf,
+  loadOptionsSchema,
+  parseKnob,
+  processPrioritySchema,
+  type KvCacheType,
+  type LoadOptions,
+  type ProcessPriority,
+} from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Card, Field } from "@/components/Card";
@@ -15,6 +24,9 @@ import { guideTips } from "@/lib/i18n/guideTips";
 import { control, option } from "@/components/formStyles";
 import type { MessageKey } from "@/lib/i18n/messages";
 
+/** The guide's recipe as the form starts: q8_0 K cache, 4096 tokens; the rest the agent's defaults. */
+const RECIPE: LoadOptions = { contextSize: 4096, kvCacheKeyType: "q8_0", gpuLayers: "auto" };
+
 /** A labelled control with its one-line explanation underneath. */
 function Knob({ label, help, children }: { label: string; help: string; children: ReactNode }) {
   return (
@@ -26,6 +38,29 @@ function Knob({ label, help, children }: { label: string; help: string; children
   );
 }
 
+/** A checkbox knob, its label and explanation on one line. */
+function Toggle(props: {
+  label: string;
+  help: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <label className="flex items-start gap-2 text-xs text-zinc-500">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        onChange={(e) => props.onChange(e.target.checked)}
+        className="mt-0.5"
+      />
+      <span>
+        <span className="font-medium text-zinc-700 dark:text-zinc-300">{props.label}</span> —{" "}
+        {props.help}
+      </span>
+    </label>
+  );
+}
+
 /** Loading a model: every knob of the reference recipe, the plan for them, and the result. */
 export function ModelPanel() {
   const { t, locale } = useI18n();
@@ -33,23 +68,22 @@ export function ModelPanel() {
   const models = useQuery(agentQueries.models());
   const hardware = useQuery(agentQueries.hardware());
   const [selected, setSelected] = useState("");
-  const [contextSize, setContextSize] = useState(4096);
-  const [kvKey, setKvKey] = useState<KvCacheType>("q8_0");
-  const [kvValue, setKvValue] = useState<KvCacheType | "auto">("auto");
-  const [flash, setFlash] = useState<"auto" | "on" | "off">("auto");
-  const [gpuLayers, setGpuLayers] = useState("auto");
-  const [threads, setThreads] = useState<number | "">("");
-  const [batchSize, setBatchSize] = useState(512);
-  const [useMmap, setUseMmap] = useState(true);
-  const [useMlock, setUseMlock] = useState(false);
-  const [priority, setPriority] = useState<ProcessPriority>("normal");
-  const [parallel, setParallel] = useState(1);
-  const [cpuMoeLayers, setCpuMoeLayers] = useState<number | "">("");
+  // The form is one LoadOptions: a knob left out takes the agent's default ("auto").
+  const [draft, setDraft] = useState<LoadOptions>(RECIPE);
+  const set = <K extends keyof LoadOptions>(key: K, value: LoadOptions[K] | undefined) =>
+    setDraft((current) => {
+      const next = { ...current };
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+      return next;
+    });
   const load = useMutation({ mutationFn: agentHttp.load });
   const unload = useMutation({ mutationFn: agentHttp.unload });
 
   const status = runtime.data;
   const modelId = selected || status?.model?.id || models.data?.models[0]?.id || "";
+  const contextSize = draft.contextSize ?? RECIPE.contextSize ?? 4096;
+  const kvKey = draft.kvCacheKeyType ?? "f16";
   const plan = useQuery({
     queryKey: ["agent", "plan", modelId, contextSize, kvKey],
     queryFn: () => agentHttp.plan(modelId, contextSize, kvKey),
@@ -60,21 +94,17 @@ export function ModelPanel() {
   const hw = hardware.data;
   const vramTotal = hw?.gpus.reduce((s, g) => s + g.vramFreeBytes, 0) ?? 0;
 
-  const options = (): LoadOptions => ({
-    contextSize,
-    kvCacheKeyType: kvKey,
-    ...(kvValue !== "auto" && { kvCacheValueType: kvValue }),
-    ...(flash !== "auto" && { flashAttention: flash === "on" }),
-    gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : Number(gpuLayers),
-    ...(threads !== "" && { threads }),
-    batchSize,
-    useMmap,
-    useMlock,
-    priority,
-    parallel,
-    // Only llama-server keeps MoE experts in RAM; the plan suggests how many layers.
-    ...(cpuMoeLayers !== "" && status?.engine.kind === "llama-server" && { cpuMoeLayers }),
-  });
+  const capabilities = ENGINE_CAPABILITIES[status?.engine.kind ?? "node-llama-cpp"];
+  const offered = (key: keyof LoadOptions) => {
+    const needs = knobOf(key).requires;
+    return needs === undefined || capabilities[needs];
+  };
+  // What is sent: the knobs this engine has, checked as the agent will check them.
+  const checked = loadOptionsSchema.safeParse(
+    Object.fromEntries(Object.entries(draft).filter(([key]) => offered(key as keyof LoadOptions))),
+  );
+  const invalid = checked.success ? null : checked.error.issues[0];
+  const numberOrDefault = (text: string) => (text === "" ? undefined : Number(text));
 
   const kvSelect = (value: string, onChange: (v: string) => void, withAuto: boolean) => (
     <select className={control} value={value} onChange={(e) => onChange(e.target.value)}>
@@ -116,7 +146,7 @@ export function ModelPanel() {
         </label>
         <div className="grid grid-cols-2 gap-2">
           <Knob label={t("runtime.kvCache")} help={t("load.kvKey.help")}>
-            {kvSelect(kvKey, (v) => setKvKey(v as KvCacheType), false)}
+            {kvSelect(kvKey, (v) => set("kvCacheKeyType", v as KvCacheType), false)}
           </Knob>
           <Knob label={t("runtime.context")} help={t("load.context.help")}>
             <input
@@ -124,8 +154,8 @@ export function ModelPanel() {
               min={256}
               step={256}
               className={control}
-              value={contextSize}
-              onChange={(e) => setContextSize(Number(e.target.value))}
+              value={draft.contextSize ?? ""}
+              onChange={(e) => set("contextSize", numberOrDefault(e.target.value))}
             />
           </Knob>
         </div>
@@ -135,8 +165,13 @@ export function ModelPanel() {
             <Knob label={t("load.gpuLayers")} help={t("load.gpuLayers.help")}>
               <input
                 className={control}
-                value={gpuLayers}
-                onChange={(e) => setGpuLayers(e.target.value)}
+                defaultValue={String(draft.gpuLayers ?? "auto")}
+                aria-invalid={invalid?.path[0] === "gpuLayers"}
+                onChange={(e) => {
+                  // "auto", "max" or a number; what is half typed stays out of the draft.
+                  const parsed = parseKnob(knobOf("gpuLayers"), e.target.value || "auto");
+                  if (parsed.ok) set("gpuLayers", parsed.value as LoadOptions["gpuLayers"]);
+                }}
                 list="gpu-layer-presets"
               />
             </Knob>
@@ -144,7 +179,7 @@ export function ModelPanel() {
               <option value="auto" />
               <option value="max" />
             </datalist>
-            {status?.engine.kind === "llama-server" && (
+            {offered("cpuMoeLayers") && (
               <Knob label={t("load.cpuMoe")} help={t("load.cpuMoe.help")}>
                 <input
                   type="number"
@@ -153,21 +188,30 @@ export function ModelPanel() {
                     plan.data?.cpuMoeLayers != null ? String(plan.data.cpuMoeLayers) : ""
                   }
                   className={control}
-                  value={cpuMoeLayers}
-                  onChange={(e) =>
-                    setCpuMoeLayers(e.target.value === "" ? "" : Number(e.target.value))
-                  }
+                  value={draft.cpuMoeLayers ?? ""}
+                  onChange={(e) => set("cpuMoeLayers", numberOrDefault(e.target.value))}
                 />
               </Knob>
             )}
             <Knob label={t("load.kvValue")} help={t("load.kvValue.help")}>
-              {kvSelect(kvValue, (v) => setKvValue(v as KvCacheType | "auto"), true)}
+              {kvSelect(
+                draft.kvCacheValueType ?? "auto",
+                (v) => set("kvCacheValueType", v === "auto" ? undefined : (v as KvCacheType)),
+                true,
+              )}
             </Knob>
             <Knob label={t("load.flash")} help={t("load.flash.help")}>
               <select
                 className={control}
-                value={flash}
-                onChange={(e) => setFlash(e.target.value as "auto" | "on" | "off")}
+                value={
+                  draft.flashAttention === undefined ? "auto" : draft.flashAttention ? "on" : "off"
+                }
+                onChange={(e) =>
+                  set(
+                    "flashAttention",
+                    e.target.value === "auto" ? undefined : e.target.value === "on",
+                  )
+                }
               >
                 {(["auto", "on", "off"] as const).map((v) => (
                   <option key={v} value={v} className={option}>
@@ -183,8 +227,8 @@ export function ModelPanel() {
                 max={hw?.cpu.physicalCores}
                 placeholder={String(hw?.cpu.physicalCores ?? "")}
                 className={control}
-                value={threads}
-                onChange={(e) => setThreads(e.target.value === "" ? "" : Number(e.target.value))}
+                value={draft.threads ?? ""}
+                onChange={(e) => set("threads", numberOrDefault(e.target.value))}
               />
             </Knob>
             <Knob label={t("load.batch")} help={t("load.batch.help")}>
@@ -192,17 +236,17 @@ export function ModelPanel() {
                 type="number"
                 min={1}
                 className={control}
-                value={batchSize}
-                onChange={(e) => setBatchSize(Number(e.target.value))}
+                value={draft.batchSize ?? ""}
+                onChange={(e) => set("batchSize", numberOrDefault(e.target.value))}
               />
             </Knob>
             <Knob label={t("load.priority")} help={t("load.priority.help")}>
               <select
                 className={control}
-                value={priority}
-                onChange={(e) => setPriority(e.target.value as ProcessPriority)}
+                value={draft.priority ?? "normal"}
+                onChange={(e) => set("priority", e.target.value as ProcessPriority)}
               >
-                {(["normal", "medium", "high", "realtime"] as const).map((p) => (
+                {processPrioritySchema.options.map((p) => (
                   <option key={p} value={p} className={option}>
                     {p}
                   </option>
@@ -215,38 +259,22 @@ export function ModelPanel() {
                 min={1}
                 max={16}
                 className={control}
-                value={parallel}
-                onChange={(e) => setParallel(Number(e.target.value))}
+                value={draft.parallel ?? ""}
+                onChange={(e) => set("parallel", numberOrDefault(e.target.value))}
               />
             </Knob>
-            <label className="flex items-start gap-2 text-xs text-zinc-500">
-              <input
-                type="checkbox"
-                checked={useMmap}
-                onChange={(e) => setUseMmap(e.target.checked)}
-                className="mt-0.5"
-              />
-              <span>
-                <span className="font-medium text-zinc-700 dark:text-zinc-300">
-                  {t("load.mmap")}
-                </span>{" "}
-                — {t("load.mmap.help")}
-              </span>
-            </label>
-            <label className="flex items-start gap-2 text-xs text-zinc-500">
-              <input
-                type="checkbox"
-                checked={useMlock}
-                onChange={(e) => setUseMlock(e.target.checked)}
-                className="mt-0.5"
-              />
-              <span>
-                <span className="font-medium text-zinc-700 dark:text-zinc-300">
-                  {t("load.mlock")}
-                </span>{" "}
-                — {t("load.mlock.help")}
-              </span>
-            </label>
+            <Toggle
+              label={t("load.mmap")}
+              help={t("load.mmap.help")}
+              checked={draft.useMmap ?? true}
+              onChange={(on) => set("useMmap", on)}
+            />
+            <Toggle
+              label={t("load.mlock")}
+              help={t("load.mlock.help")}
+              checked={draft.useMlock ?? false}
+              onChange={(on) => set("useMlock", on)}
+            />
           </div>
         </details>
 
@@ -295,12 +323,20 @@ export function ModelPanel() {
           </section>
         )}
 
+        {invalid && (
+          <p data-testid="load-invalid" className="text-xs text-red-600 dark:text-red-400">
+            {t("load.invalid", { flag: `--${knobOf(invalid.path[0] as keyof LoadOptions).flag}` })}:{" "}
+            {invalid.message}
+          </p>
+        )}
         <div className="flex gap-2">
           <button
             type="button"
             data-testid="load-model"
-            disabled={!modelId || loading}
-            onClick={() => load.mutate({ model: modelId, options: options() })}
+            disabled={!modelId || loading || !checked.success}
+            onClick={() =>
+              checked.success && load.mutate({ model: modelId, options: checked.data })
+            }
             className="flex-1 rounded-md bg-sky-600 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-500 disabled:opacity-50"
           >
             {t("runtime.load")}
