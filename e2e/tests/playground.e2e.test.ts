@@ -58,8 +58,11 @@ describe("playground", () => {
     await page.getByTestId("prompt-input").fill("hello");
     await page.getByTestId("send").click();
     await page.getByTestId("streaming-answer").waitFor();
+    // A busy machine may take a while to the first words: wait for them, not for a time.
     await expect
-      .poll(async () => (await page.getByTestId("streaming-answer").innerText()).length)
+      .poll(async () => (await page.getByTestId("streaming-answer").innerText()).length, {
+        timeout: 60_000,
+      })
       .toBeGreaterThan(30);
     // Live speed while it streams, from the agent's monitor (one sample a second).
     await expect
