@@ -5,11 +5,7 @@ import { dirname, join } from "node:path";
 import {
   PROTOCOL_VERSION,
   type AgentStatus,
-  type CompareRun,
-  type EngineStatus,
-  type DownloadJob,
   type ModelSummary,
-  type MonitorSample,
   type SandboxStatus,
 } from "@quantdeck/shared";
 import packageJson from "../package.json" with { type: "json" };
@@ -21,6 +17,7 @@ import { CompareStore } from "./compare/CompareStore.js";
 import { detectSandbox } from "./compare/sandbox/detectSandbox.js";
 import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
+import { AgentEvents } from "./AgentEvents.js";
 import { SessionStore } from "./api/security/SessionStore.js";
 import { DownloadManager } from "./downloads/DownloadManager.js";
 import { DownloadStore } from "./downloads/DownloadStore.js";
@@ -84,16 +81,17 @@ async function main() {
     header: await readGgufHeader(demoModelPath(config.dataDir)),
   };
 
+  // First: every module announces through it; the WebSocket hub subscribes once it exists.
+  const events = new AgentEvents();
   const db = openDatabase(join(config.dataDir, "quantdeck.db"));
   const settings = new SettingsStore(db);
   const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
-  let publishEngine: (status: EngineStatus) => void = () => undefined;
   const engines = new EngineManager(
     supervisor,
     new EngineBuilder(config.engineCacheDir, LLAMA_CPP_SOURCE),
     settings,
     config.engine,
-    (status) => publishEngine(status),
+    (status) => events.emit("engine", status),
     config.llamaServerPath,
   );
   const { choice, factory } = await engines.initialChoice();
@@ -106,13 +104,11 @@ async function main() {
       ]),
     () => demoEntry,
   );
-  // The hub is created below; generation events reach it through this late-bound function.
-  let publishGeneration: WebSocketHub["publishGeneration"] = () => undefined;
   const queue = new GenerationQueue(
     supervisor,
     (event, ownerId) => {
       runtime.observe(event);
-      publishGeneration(event, ownerId);
+      events.emit("generation", event, ownerId);
     },
     config.maxQueue,
   );
@@ -125,7 +121,6 @@ async function main() {
       engineView: () => supervisor.probeDevices(),
     }),
   );
-  let publishSample: (sample: MonitorSample) => void = () => undefined;
   const sampler = new ResourceSampler(
     {
       enginePid: () => supervisor.enginePid ?? null,
@@ -133,7 +128,7 @@ async function main() {
       // Only nvidia-smi's answer is needed here; the full probe (engine included) stays lazy.
       watchNvidiaGpus: (await detectNvidiaGpus()).gpus.length > 0,
     },
-    (sample) => publishSample(sample),
+    (sample) => events.emit("monitor", sample),
   );
 
   const hubClient = new HubClient(
@@ -146,14 +141,13 @@ async function main() {
     names: [hubHost, ...config.downloadHosts],
     domains: ["huggingface.co", "hf.co"],
   };
-  let publishDownload: (job: DownloadJob) => void = () => undefined;
   const downloads = new DownloadManager(
     new DownloadStore(db),
     hubClient,
     config.modelsDir,
     config.downloads,
     downloadHosts,
-    (job) => publishDownload(job),
+    (job) => events.emit("downloads", job),
   );
 
   // Detecting the sandbox runs a few programs: once, again only when asked.
@@ -162,13 +156,12 @@ async function main() {
     if (refresh || !sandboxStatus) sandboxStatus = detectSandbox();
     return sandboxStatus;
   };
-  let publishCompare: (run: CompareRun) => void = () => undefined;
   const compare = new CompareRunner(
     new CompareStore(db),
     runtime,
     config.dataDir,
     () => sandbox(),
-    (run) => publishCompare(run),
+    (run) => events.emit("compare", run),
   );
 
   const getStatus = (): AgentStatus => ({
@@ -204,15 +197,15 @@ async function main() {
       cancelOwnedBy: (ownerId) => queue.cancelOwnedBy(ownerId),
     },
   });
-  publishGeneration = (event, ownerId) => hub.publishGeneration(event, ownerId);
-  publishSample = (sample) => {
+  events.on("generation", (event, ownerId) => hub.publishGeneration(event, ownerId));
+  events.on("monitor", (sample) => {
     if (hub.hasSubscribers("monitor")) hub.publish("monitor", sample);
-  };
+  });
   sampler.start();
-  publishDownload = (job) => hub.publish("downloads", job);
+  events.on("downloads", (job) => hub.publish("downloads", job));
   downloads.restore();
-  publishCompare = (run) => hub.publish("compare", run);
-  publishEngine = (status) => hub.publish("engine", status);
+  events.on("compare", (run) => hub.publish("compare", run));
+  events.on("engine", (status) => hub.publish("engine", status));
   compare.restore();
   supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { extractPythonCode } from "./extractCode.js";
 import { runChecks } from "./requirementChecks.js";
 import { analyzeFrames } from "./sandbox/analyzeFrames.js";
-import { lastTraceback } from "./sandbox/runSandboxed.js";
+import { lastTraceback } from "./sandbox/describeOutcome.js";
 
 const heptagon = readFileSync(
   join(import.meta.dirname, "../../test/fixtures/programs/heptagon.py"),
