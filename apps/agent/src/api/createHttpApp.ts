@@ -157,8 +157,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   monitorRoutes(
     app,
     deps.sampler,
-    deps.runtime.supervisor,
-    deps.runtime.queue,
+    deps.runtime,
     () => deps.downloads.bytesTotal,
     deps.websocketClients,
   );

@@ -124,7 +124,7 @@ export class CompareRunner {
     if (run.state === "queued" || run.state === "running") {
       if (this.current?.id === id) {
         this.current.cancelled = true;
-        if (this.current.generationId) this.runtime.queue.cancel(this.current.generationId);
+        if (this.current.generationId) this.runtime.cancel(this.current.generationId);
       }
       run.state = "cancelled";
       for (const answer of run.answers)
@@ -205,7 +205,7 @@ export class CompareRunner {
     if (!current || model === undefined) return;
     answer.state = "loading";
     this.save(run);
-    const loaded = this.runtime.supervisor.status();
+    const loaded = this.runtime.status();
     // Each answer gets the model with its own settings; an identical load is skipped.
     if (
       loaded.state !== "ready" ||

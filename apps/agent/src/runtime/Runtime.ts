@@ -3,6 +3,7 @@ import type {
   GenerationRequest,
   LoadedModel,
   LoadOptions,
+  RuntimeStatus,
 } from "@quantdeck/shared";
 import { rm } from "node:fs/promises";
 import type { LocalModel, ModelRegistry } from "../models/ModelRegistry.js";
@@ -18,11 +19,42 @@ export class Runtime {
   private readonly textListeners = new Map<string, Set<(text: string) => void>>();
 
   constructor(
-    readonly registry: ModelRegistry,
-    readonly supervisor: EngineSupervisor,
-    readonly queue: GenerationQueue,
+    private readonly registry: ModelRegistry,
+    private readonly supervisor: EngineSupervisor,
+    private readonly queue: GenerationQueue,
     private readonly physicalCores: number,
   ) {}
+
+  // What the routes need, so that none reaches through the runtime to its parts.
+
+  /** The models this agent can load. */
+  listModels(): Promise<LocalModel[]> {
+    return this.registry.list();
+  }
+
+  /** The engine, the loaded model, the queue. */
+  status(): RuntimeStatus {
+    return this.supervisor.status();
+  }
+
+  /** The id of the loaded model, if one is loaded. */
+  get loadedModelId(): string | null {
+    return this.supervisor.loadedModel?.id ?? null;
+  }
+
+  unload(): Promise<void> {
+    return this.supervisor.unload();
+  }
+
+  /** Stops a generation; false when it is not running or waiting. */
+  cancel(generationId: string): boolean {
+    return this.queue.cancel(generationId);
+  }
+
+  /** Tokens generated and generations finished (by outcome) since the agent started. */
+  generationTotals(): { tokens: number; finished: { done: number; failed: number } } {
+    return { tokens: this.queue.tokensTotal, finished: this.queue.finished };
+  }
 
   async findModel(id: string): Promise<LocalModel> {
     let model: LocalModel | null;

@@ -50,7 +50,7 @@ const usage = (stats: GenerationStats) => ({
 
 export function openaiRoutes(app: Hono, runtime: Runtime) {
   app.get("/v1/models", async (c) => {
-    const models = await runtime.registry.list();
+    const models = await runtime.listModels();
     return c.json({
       object: "list",
       data: models.map((m) => ({
@@ -113,7 +113,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     let modelId: string;
     try {
       generation = await runtime.startGeneration(toRequest(body), body.model);
-      modelId = runtime.supervisor.loadedModel?.id ?? body.model ?? "";
+      modelId = runtime.loadedModelId ?? body.model ?? "";
     } catch (error) {
       if (error instanceof AgentError) {
         const { title, hint, code } = error.apiError;
@@ -132,7 +132,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     const object = kind === "chat" ? "chat.completion" : "text_completion";
 
     if (!body.stream) {
-      c.req.raw.signal.addEventListener("abort", () => runtime.queue.cancel(generation.id));
+      c.req.raw.signal.addEventListener("abort", () => runtime.cancel(generation.id));
       try {
         const result = await generation.result;
         const choice =
@@ -186,7 +186,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     return streamSSE(c, async (stream) => {
       // A client that hangs up mid-stream cancels the generation.
       stream.onAbort(() => {
-        runtime.queue.cancel(generation.id);
+        runtime.cancel(generation.id);
       });
       if (kind === "chat") {
         await stream.writeSSE({

@@ -1,14 +1,12 @@
 import type { Hono } from "hono";
-import type { EngineSupervisor } from "../../runtime/EngineSupervisor.js";
-import type { GenerationQueue } from "../../runtime/GenerationQueue.js";
+import type { Runtime } from "../../runtime/Runtime.js";
 import { prometheusText } from "../../monitor/prometheusText.js";
 import { SAMPLE_INTERVAL_MS, type ResourceSampler } from "../../monitor/ResourceSampler.js";
 
 export function monitorRoutes(
   app: Hono,
   sampler: ResourceSampler,
-  supervisor: EngineSupervisor,
-  queue: GenerationQueue,
+  runtime: Runtime,
   downloadBytesTotal: () => number,
   websocketClients: () => number,
 ) {
@@ -17,18 +15,19 @@ export function monitorRoutes(
     c.json({ intervalMs: SAMPLE_INTERVAL_MS, samples: sampler.history.toArray() }),
   );
 
-  app.get("/metrics", (c) =>
-    c.text(
+  app.get("/metrics", (c) => {
+    const totals = runtime.generationTotals();
+    return c.text(
       prometheusText({
         sample: sampler.history.latest,
-        runtime: supervisor.status(),
-        tokensTotal: queue.tokensTotal,
-        generations: queue.finished,
+        runtime: runtime.status(),
+        tokensTotal: totals.tokens,
+        generations: totals.finished,
         downloadBytesTotal: downloadBytesTotal(),
         websocketClients: websocketClients(),
       }),
       200,
       { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
-    ),
-  );
+    );
+  });
 }

@@ -13,7 +13,7 @@ const httpGenerateSchema = z.object({
 
 export function runtimeRoutes(app: Hono, runtime: Runtime) {
   app.get("/api/models", async (c) => {
-    const models = await runtime.registry.list();
+    const models = await runtime.listModels();
     return c.json({
       models: models.map(({ path: _path, files: _files, header: _header, ...summary }) => summary),
     });
@@ -26,7 +26,7 @@ export function runtimeRoutes(app: Hono, runtime: Runtime) {
     return c.json({ deleted: id });
   });
 
-  app.get("/api/runtime", (c) => c.json(runtime.supervisor.status()));
+  app.get("/api/runtime", (c) => c.json(runtime.status()));
 
   app.post("/api/runtime/load", async (c) => {
     const body = await parseBody(c, loadRequestSchema);
@@ -34,8 +34,8 @@ export function runtimeRoutes(app: Hono, runtime: Runtime) {
   });
 
   app.post("/api/runtime/unload", async (c) => {
-    await runtime.supervisor.unload();
-    return c.json(runtime.supervisor.status());
+    await runtime.unload();
+    return c.json(runtime.status());
   });
 
   /** The whole answer in one response; streaming clients use the WebSocket or /v1. */
@@ -45,7 +45,7 @@ export function runtimeRoutes(app: Hono, runtime: Runtime) {
       returnPromptTokens: body.returnPromptTokens ?? false,
     });
     // A client that goes away cancels what it started.
-    c.req.raw.signal.addEventListener("abort", () => runtime.queue.cancel(generation.id));
+    c.req.raw.signal.addEventListener("abort", () => runtime.cancel(generation.id));
     return c.json(await generation.result);
   });
 }

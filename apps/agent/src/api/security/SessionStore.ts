@@ -30,6 +30,8 @@ export class SessionStore {
 
   /** A new session; the returned id goes into the cookie and nowhere else. */
   create(): string {
+    // Expired sessions go as new ones come: the table holds live sign-ins only.
+    this.db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(this.now());
     const id = randomBytes(32).toString("base64url");
     this.db
       .prepare("INSERT INTO sessions (id_hash, token_fingerprint, expires_at) VALUES (?, ?, ?)")
