@@ -186,7 +186,7 @@ async function main() {
     protocolVersion: PROTOCOL_VERSION,
     snapshots: {
       status: getStatus,
-      runtime: () => supervisor.status(),
+      runtime: () => runtime.status(),
       monitor: () => sampler.history.latest,
       downloads: () => downloads.list(),
     },
@@ -207,7 +207,7 @@ async function main() {
   events.on("compare", (run) => hub.publish("compare", run));
   events.on("engine", (status) => hub.publish("engine", status));
   compare.restore();
-  supervisor.on("status", () => hub.publish("runtime", supervisor.status()));
+  supervisor.on("status", () => hub.publish("runtime", runtime.status()));
 
   const app = createHttpApp({
     guard,

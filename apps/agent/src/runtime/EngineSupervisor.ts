@@ -63,7 +63,6 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
   private stopping = false;
   private lock: Promise<unknown> = Promise.resolve();
   private lastProgressAt = 0;
-  queueCounts: () => RuntimeStatus["queue"] = () => ({ running: 0, waiting: 0, capacity: 0 });
 
   constructor(
     private readonly gpu: GpuMode,
@@ -117,7 +116,8 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     });
   }
 
-  status(): RuntimeStatus {
+  /** The engine's part of the runtime's status (the queue's is the queue's: see Runtime). */
+  status(): Omit<RuntimeStatus, "queue"> {
     return {
       state: this.state,
       model: this.loaded,
@@ -126,7 +126,6 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       warnings: this.warnings,
       lastError: this.lastError,
       badModels: [...this.badModels],
-      queue: this.queueCounts(),
       engineRestarts: this.restarts,
       enginePid: this.engine?.alive ? (this.engine.pid ?? null) : null,
       engine: this.choice,

@@ -44,9 +44,7 @@ export class GenerationQueue {
     private readonly supervisor: EngineSupervisor,
     private readonly publish: (event: GenerationEvent, ownerId: string | undefined) => void,
     private readonly maxWaiting = 16,
-  ) {
-    supervisor.queueCounts = () => this.counts();
-  }
+  ) {}
 
   counts() {
     return {

@@ -34,7 +34,7 @@ export class Runtime {
 
   /** The engine, the loaded model, the queue. */
   status(): RuntimeStatus {
-    return this.supervisor.status();
+    return { ...this.supervisor.status(), queue: this.queue.counts() };
   }
 
   /** The id of the loaded model, if one is loaded. */
