@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { synthesizeModel, tinyLlamaShape } from "@quantdeck/gguf-synth";
 import { localModelsResponseSchema, type ModelSummary } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "./support/seededRandom.js";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
 
 // Several hundred broken GGUF files dropped into the models folder: truncated at every
@@ -13,15 +14,6 @@ const modelsDir = join(root, "models");
 let agent: RunningAgent;
 let listed: ModelSummary[];
 let written: string[];
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 function mutations(base: Buffer): [string, Buffer][] {
   const out: [string, Buffer][] = [];
@@ -53,7 +45,7 @@ function mutations(base: Buffer): [string, Buffer][] {
     out.push([`type-${type}`, b]);
   }
   // Bytes flipped in the header region.
-  const next = random(3407);
+  const { next } = seededRandom(3407);
   for (let i = 0; i < 240; i++) {
     const b = copy();
     const flips = 1 + Math.floor(next() * 8);

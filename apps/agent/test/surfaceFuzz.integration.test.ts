@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
+import { seededRandom } from "./support/seededRandom.js";
 import { residentBytes } from "./support/wsClient.js";
 
 // A bounded fuzz of the agent's whole surface: random methods, paths, headers, bodies and
@@ -25,18 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
 });
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  const junk = (length: number) =>
-    Array.from({ length }, () => String.fromCharCode(Math.floor(next() * 0x3000))).join("");
-  return { next, pick, junk };
-}
 
 const ROUTES = [
   "/api/health",
@@ -74,7 +63,7 @@ const ROUTES = [
 /** Routes that start heavy work when a valid request reaches them: not for a fuzz. */
 const HEAVY = new Set(["/api/engine/build", "/api/runtime/bench"]);
 
-function fuzzRequest(r: ReturnType<typeof random>) {
+function fuzzRequest(r: ReturnType<typeof seededRandom>) {
   const route = r.pick(ROUTES);
   const path = r.pick([
     () => route,
@@ -155,7 +144,7 @@ function send(f: ReturnType<typeof fuzzRequest>): Promise<{ status: number; body
 
 describe("the HTTP and WebSocket surface under a bounded fuzz", () => {
   it("answers every request, never with an internal error, and stays up", async () => {
-    const r = random(3407);
+    const r = seededRandom(3407);
     const before = residentBytes(agent.process.pid ?? 0);
     const internal: string[] = [];
     const statuses = new Set<number>();
@@ -182,7 +171,7 @@ describe("the HTTP and WebSocket surface under a bounded fuzz", () => {
   });
 
   it("survives random frames on many connections, and lets them all go", async () => {
-    const r = random(42);
+    const r = seededRandom(42);
     const before = residentBytes(agent.process.pid ?? 0);
     const closes: Promise<void>[] = [];
     for (let c = 0; c < CONNECTIONS; c++) {

@@ -16,6 +16,7 @@ import {
 } from "@quantdeck/shared";
 import { WebSocket, WebSocketServer } from "ws";
 import { log } from "../util/log.js";
+import { messageOf } from "../errors/AgentError.js";
 import { internal } from "../errors/commonErrors.js";
 import { parseClientMessage } from "./parseClientMessage.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
@@ -88,7 +89,7 @@ export class WebSocketHub {
     try {
       this.upgrade(request, socket, head);
     } catch (error) {
-      log.warn("websocket upgrade refused", { error: describe(error) });
+      log.warn("websocket upgrade refused", { error: messageOf(error) });
       refuseUpgrade(socket, 400, {
         code: "badRequest",
         title: "Malformed WebSocket request",
@@ -170,7 +171,7 @@ export class WebSocketHub {
         this.receive(ws, session, data, isBinary);
       } catch (error) {
         // A bug in handling one message must not end the agent, nor this connection.
-        log.error("websocket message failed", { session: session.id, error: describe(error) });
+        log.error("websocket message failed", { session: session.id, error: messageOf(error) });
         this.sendError(ws, internal().apiError);
       }
     });
@@ -347,10 +348,6 @@ function pathOf(target: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const reasonPhrases: Record<number, string> = {

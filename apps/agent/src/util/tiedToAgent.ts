@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { isExecutableFile } from "./isExecutableFile.js";
 
 /** util-linux's setpriv, which can ask the kernel for a parent-death signal (Linux only). */
 const SETPRIV = "/usr/bin/setpriv";
@@ -12,17 +12,8 @@ let setprivUsable: boolean | undefined;
  * IPC channel closes).
  */
 export function tiedToAgent(command: string, args: readonly string[]): [string, string[]] {
-  setprivUsable ??= canExecute(SETPRIV);
+  setprivUsable ??= isExecutableFile(SETPRIV);
   return setprivUsable
     ? [SETPRIV, ["--pdeathsig", "SIGKILL", "--", command, ...args]]
     : [command, [...args]];
-}
-
-function canExecute(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

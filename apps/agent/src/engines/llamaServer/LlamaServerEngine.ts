@@ -4,6 +4,7 @@ import type { GenerationStats } from "@quantdeck/shared";
 import { readModelHeaders } from "../../catalog/readModelAnatomy.js";
 import { AgentError } from "../../errors/AgentError.js";
 import { generationFailed, modelNotLoaded } from "../../errors/commonErrors.js";
+import { readProcessRss } from "../../monitor/procReaders.js";
 import type { EngineEvent, EngineRequest, LoadedInfo } from "../../runtime/engineMessages.js";
 import type { Engine } from "../Engine.js";
 import { toolPath, type EngineBuild } from "../EngineBuilder.js";
@@ -132,7 +133,7 @@ export class LlamaServerEngine
         options.parallel,
       // This build runs on the CPU unless it is a GPU build; VRAM then is what llama.cpp used.
       predicted: { ramBytes: anatomy.totalBytes + kvBytes, vramBytes: 0 },
-      actual: { ramBytes: process.residentBytes(), vramBytes: 0 },
+      actual: { ramBytes: readProcessRss(process.pid ?? null), vramBytes: 0 },
       bosTokenId:
         metadata["tokenizer.ggml.bos_token_id"] === undefined
           ? null

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tiedToAgent } from "../../util/tiedToAgent.js";
 import { LlamaServerClient } from "./llamaServerClient.js";
@@ -82,16 +81,6 @@ export class LlamaServerProcess {
         resolve(true);
       });
     });
-  }
-
-  residentBytes(): number {
-    if (!this.child.pid) return 0;
-    try {
-      const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
-      return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      return 0;
-    }
   }
 
   stop(signal: NodeJS.Signals = "SIGTERM"): void {
