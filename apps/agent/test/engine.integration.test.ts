@@ -3,12 +3,14 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
+  api,
+  type ApiRoute,
   benchResultSchema,
   engineStatusSchema,
   generationResultSchema,
   loadedModelSchema,
-  runtimeStatusSchema,
   type RuntimeStatus,
+  runtimeStatusSchema,
 } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineBuilder, type EngineBuild } from "../src/engines/EngineBuilder.js";
@@ -26,17 +28,11 @@ const builder = new EngineBuilder(CACHE, SOURCE);
 let build: EngineBuild;
 let agent: RunningAgent;
 
-/** A JSON call to the agent at `base`. */
-const jsonAt = async (base: string, path: string, init?: RequestInit) => {
-  const response = await fetch(`${base}${path}`, {
-    ...init,
-    headers: { "Content-Type": "application/json" },
-  });
-  return { status: response.status, body: await response.json() };
-};
-const json = (path: string, init?: RequestInit) => jsonAt(agent.url, path, init);
-const runtime = async (): Promise<RuntimeStatus> =>
-  runtimeStatusSchema.parse((await json("/api/runtime")).body);
+/** A call to `target` that only the agent checks; the answer as it came, errors included. */
+const sendTo = (target: RunningAgent, route: ApiRoute, body?: unknown) =>
+  target.api.send(route, body === undefined ? {} : { body });
+const send = (route: ApiRoute, body?: unknown) => sendTo(agent, route, body);
+const runtime = (): Promise<RuntimeStatus> => agent.api.call(api.runtime);
 const greedy = (prompt: string) => ({
   model: "quantdeck-demo",
   request: { mode: "raw", prompt, sampling: { temperature: 0, seed: 1, maxTokens: 24 } },
@@ -68,16 +64,16 @@ describe("the llama-server engine", () => {
   });
 
   it("is the default once built, and says why", async () => {
-    const status = engineStatusSchema.parse((await json("/api/engine")).body);
+    const status = engineStatusSchema.parse((await send(api.engine)).body);
     expect(status.current.kind).toBe("llama-server");
     expect(status.current.reason).toMatch(/faster than node-llama-cpp here/);
     expect(status.build).toMatchObject({ state: "done", build: { backend: "cpu" } });
   });
 
   it("runs a deepseek2 model with its experts on the CPU and streams tokens", async () => {
-    const load = await json("/api/runtime/load", {
-      method: "POST",
-      body: JSON.stringify({ model: "quantdeck-demo", options: { ...RECIPE, cpuMoeLayers: 2 } }),
+    const load = await send(api.load, {
+      model: "quantdeck-demo",
+      options: { ...RECIPE, cpuMoeLayers: 2 },
     });
     expect(load.status).toBe(200);
     expect(loadedModelSchema.parse(load.body).options.cpuMoeLayers).toBe(2);
@@ -118,14 +114,7 @@ describe("the llama-server engine", () => {
 
   it("gives the same greedy output as the node-llama-cpp engine", async () => {
     const prompt = "The heptagon spins and the balls";
-    const viaServer = generationResultSchema.parse(
-      (
-        await json("/api/runtime/generate", {
-          method: "POST",
-          body: JSON.stringify(greedy(prompt)),
-        })
-      ).body,
-    );
+    const viaServer = generationResultSchema.parse((await send(api.generate, greedy(prompt))).body);
     const other = await startAgent({
       env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "node-llama-cpp" },
     });
@@ -187,10 +176,7 @@ describe("the llama-server engine", () => {
     expect(after.engineRestarts).toBe(before.engineRestarts + 1);
     expect(after.enginePid).not.toBe(before.enginePid);
     expect(after.model?.options.cpuMoeLayers).toBe(2);
-    const again = await json("/api/runtime/generate", {
-      method: "POST",
-      body: JSON.stringify(greedy("Again")),
-    });
+    const again = await send(api.generate, greedy("Again"));
     expect(again.status).toBe(200);
   });
 
@@ -199,13 +185,10 @@ describe("the llama-server engine", () => {
       const doomed = await startAgent({
         env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: engine, QUANTDECK_ENGINE_DIR: CACHE },
       });
-      const call = (path: string, init?: RequestInit) => jsonAt(doomed.url, path, init);
-      const load = await call("/api/runtime/load", {
-        method: "POST",
-        body: JSON.stringify({ model: "quantdeck-demo", options: RECIPE }),
-      });
+      const call = (route: ApiRoute, body?: unknown) => sendTo(doomed, route, body);
+      const load = await call(api.load, { model: "quantdeck-demo", options: RECIPE });
       expect(load.status).toBe(200);
-      const pid = runtimeStatusSchema.parse((await call("/api/runtime")).body).enginePid ?? 0;
+      const pid = runtimeStatusSchema.parse((await call(api.runtime)).body).enginePid ?? 0;
       expect(existsSync(`/proc/${pid}`)).toBe(true);
       doomed.process.kill("SIGKILL");
       await doomed.stop();
@@ -217,8 +200,9 @@ describe("the llama-server engine", () => {
   });
 
   it("serves the OpenAI API through llama-server", async () => {
-    const response = await json("/v1/chat/completions", {
+    const response = await fetch(`${agent.url}/v1/chat/completions`, {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         messages: [{ role: "user", content: "Hi" }],
         max_tokens: 8,
@@ -233,7 +217,7 @@ describe("the llama-server engine", () => {
   });
 
   it("benchmarks the loaded model with llama-bench at its settings, and keeps the result", async () => {
-    const response = await json("/api/runtime/bench", { method: "POST" });
+    const response = await send(api.bench);
     expect(response.status).toBe(200);
     const result = benchResultSchema.parse(response.body);
     expect(result).toMatchObject({
@@ -243,27 +227,22 @@ describe("the llama-server engine", () => {
       threads: 2,
     });
     expect(result.generationTokensPerSecond).toBeGreaterThan(0);
-    const status = engineStatusSchema.parse((await json("/api/engine")).body);
+    const status = engineStatusSchema.parse((await send(api.engine)).body);
     expect(status.benchmarks.find((b) => b.modelId === "quantdeck-demo")).toEqual(result);
   });
 
   it("switches to node-llama-cpp when chosen, reloading the model, which then refuses --n-cpu-moe", async () => {
     const switched = engineStatusSchema.parse(
-      (
-        await json("/api/engine", {
-          method: "PUT",
-          body: JSON.stringify({ preference: "node-llama-cpp" }),
-        })
-      ).body,
+      (await send(api.setEnginePreference, { preference: "node-llama-cpp" })).body,
     );
     expect(switched.current).toEqual({ kind: "node-llama-cpp", reason: "Chosen in the settings." });
-    const refused = await json("/api/runtime/load", {
-      method: "POST",
-      body: JSON.stringify({ model: "quantdeck-demo", options: { ...RECIPE, cpuMoeLayers: 2 } }),
+    const refused = await send(api.load, {
+      model: "quantdeck-demo",
+      options: { ...RECIPE, cpuMoeLayers: 2 },
     });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { code: "invalidLoadOptions" } });
-    await json("/api/engine", { method: "PUT", body: JSON.stringify({ preference: "auto" }) });
+    await send(api.setEnginePreference, { preference: "auto" });
     expect((await runtime()).engine.kind).toBe("llama-server");
   });
 });
@@ -279,8 +258,8 @@ describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
       env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "auto", QUANTDECK_LLAMA_SERVER: own },
     });
     try {
-      const call = (path: string, init?: RequestInit) => jsonAt(mine.url, path, init);
-      const status = engineStatusSchema.parse((await call("/api/engine")).body);
+      const call = (route: ApiRoute, body?: unknown) => sendTo(mine, route, body);
+      const status = engineStatusSchema.parse((await call(api.engine)).body);
       expect(status.current.kind).toBe("llama-server");
       expect(status.current.reason).toMatch(/^Your own llama-server \(QUANTDECK_LLAMA_SERVER/);
       expect(status.build).toMatchObject({
@@ -288,23 +267,17 @@ describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
         build: { backend: "user", supplied: { path: own } },
       });
 
-      const load = await call("/api/runtime/load", {
-        method: "POST",
-        body: JSON.stringify({ model: "quantdeck-demo", options: RECIPE }),
-      });
+      const load = await call(api.load, { model: "quantdeck-demo", options: RECIPE });
       expect(load.status).toBe(200);
-      const runtimeStatus = runtimeStatusSchema.parse((await call("/api/runtime")).body);
+      const runtimeStatus = runtimeStatusSchema.parse((await call(api.runtime)).body);
       expect(readFileSync(`/proc/${runtimeStatus.enginePid}/cmdline`, "utf8").split("\0")[0]).toBe(
         own,
       );
-      const answer = await call("/api/runtime/generate", {
-        method: "POST",
-        body: JSON.stringify(greedy("The heptagon")),
-      });
+      const answer = await call(api.generate, greedy("The heptagon"));
       expect(answer.status).toBe(200);
       expect(generationResultSchema.parse(answer.body).stats.generatedTokens).toBeGreaterThan(0);
 
-      const bench = await call("/api/runtime/bench", { method: "POST" });
+      const bench = await call(api.bench);
       expect(bench.status).toBe(409);
       expect(bench.body).toMatchObject({
         error: {

@@ -7,7 +7,7 @@ import {
   synthesizeModel,
   type LlamaShape,
 } from "@quantdeck/gguf-synth";
-import { catalogResponseSchema, fitPlanSchema, loadedModelSchema } from "@quantdeck/shared";
+import { api } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readModelAnatomy } from "../src/catalog/readModelAnatomy.js";
 import { startRangeServer } from "./support/rangeServer.js";
@@ -35,15 +35,12 @@ afterAll(async () => {
   rmSync(modelsDir, { recursive: true, force: true });
 });
 
-const getJson = async (path: string) => {
-  const response = await fetch(`${agent.url}${path}`);
-  return { status: response.status, body: await response.json() };
-};
+/** A plan for a query only the agent checks; the answer as it came. */
+const rawPlan = (query: Record<string, string>) => agent.api.send(api.plan, { query });
 
 describe("catalog and plans", () => {
   it("lists the DeepSeek-V3-0324 quants with a plan each and a recommendation", async () => {
-    const { body } = await getJson("/api/catalog");
-    const catalog = catalogResponseSchema.parse(body);
+    const catalog = await agent.api.call(api.catalog);
     expect(catalog.quants.map((q) => q.folder)).toEqual([
       "UD-IQ1_S",
       "UD-IQ1_M",
@@ -63,42 +60,39 @@ describe("catalog and plans", () => {
   });
 
   it("plans a catalog quant and a model on disk, and refuses bad queries", async () => {
-    const quant = fitPlanSchema.parse(
-      (await getJson("/api/plan?model=deepseek-v3-0324:UD-Q2_K_XL&kvCacheType=q4_0")).body,
-    );
+    const quant = await agent.api.call(api.plan, {
+      query: { model: "deepseek-v3-0324:UD-Q2_K_XL", kvCacheType: "q4_0" },
+    });
     expect(quant).toMatchObject({
       kvCacheType: "q4_0",
       contextSize: 4096,
       verdict: "needsMoreMemory",
     });
-    const local = fitPlanSchema.parse(
-      (await getJson("/api/plan?model=measured.gguf&contextSize=1024")).body,
-    );
+    const local = await agent.api.call(api.plan, {
+      query: { model: "measured.gguf", contextSize: 1024 },
+    });
     expect(local.verdict).toBe("fitsInRam");
-    expect((await getJson("/api/plan?model=measured.gguf&kvCacheType=q3")).status).toBe(400);
-    expect((await getJson("/api/plan?model=../../etc/passwd")).status).toBe(400);
-    expect((await getJson("/api/plan?model=absent.gguf")).status).toBe(404);
+    expect((await rawPlan({ model: "measured.gguf", kvCacheType: "q3" })).status).toBe(400);
+    expect((await rawPlan({ model: "../../etc/passwd" })).status).toBe(400);
+    expect((await rawPlan({ model: "absent.gguf" })).status).toBe(404);
   });
 
   it("predicts the RAM a model takes within 15% of what loading it adds", async () => {
-    const plan = fitPlanSchema.parse(
-      (await getJson("/api/plan?model=measured.gguf&contextSize=1024&kvCacheType=f16")).body,
-    );
-    const response = await fetch(`${agent.url}/api/runtime/load`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
+    const predicted = await agent.api.call(api.plan, {
+      query: { model: "measured.gguf", contextSize: 1024, kvCacheType: "f16" },
+    });
+    const loaded = await agent.api.call(api.load, {
       // Without mmap the weights are read into memory at load, so the increase is measurable at once.
-      body: JSON.stringify({
+      body: {
         model: "measured.gguf",
         options: { contextSize: 1024, kvCacheKeyType: "f16", useMmap: false },
-      }),
+      },
     });
-    const loaded = loadedModelSchema.parse(await response.json());
     const measured = loaded.memory.actual.ramBytes;
     console.log(
-      `predicted ${plan.predicted.ramBytes} B, measured ${measured} B, file ${statSync(join(modelsDir, "measured.gguf")).size} B`,
+      `predicted ${predicted.predicted.ramBytes} B, measured ${measured} B, file ${statSync(join(modelsDir, "measured.gguf")).size} B`,
     );
-    expect(Math.abs(plan.predicted.ramBytes - measured) / measured).toBeLessThan(0.15);
+    expect(Math.abs(predicted.predicted.ramBytes - measured) / measured).toBeLessThan(0.15);
   });
 });
 

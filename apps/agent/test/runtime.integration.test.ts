@@ -1,7 +1,9 @@
 import {
+  api,
   deepseekSystemPrompt,
   PROTOCOL_VERSION,
-  runtimeStatusSchema,
+  WEBSOCKET_PATH,
+  type ApiRoute,
   type RuntimeStatus,
 } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,18 +17,13 @@ const BOS = 1; // the synthetic vocabulary's <｜begin▁of▁sentence｜>
 let agent: RunningAgent;
 let wsUrl: string;
 
-async function post(path: string, body: unknown) {
-  const response = await fetch(`${agent.url}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** Any body, checked by the agent alone; the answer as it came. */
+async function post(route: ApiRoute, body: unknown) {
+  const answer = await agent.api.send(route, { body });
+  return { status: answer.status, body: answer.body as Record<string, unknown> };
 }
 
-async function runtimeStatus(): Promise<RuntimeStatus> {
-  return runtimeStatusSchema.parse(await (await fetch(`${agent.url}/api/runtime`)).json());
-}
+const runtimeStatus = (): Promise<RuntimeStatus> => agent.api.call(api.runtime);
 
 async function openSocket(subscribe: ("runtime" | "generations")[] = []) {
   const socket = await TestSocket.open(wsUrl);
@@ -43,8 +40,8 @@ const chat = (content: string, sampling: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   agent = await startAgent({ env: { QUANTDECK_GPU: "off", QUANTDECK_MAX_QUEUE: "1" } });
-  wsUrl = agent.url.replace("http", "ws") + "/api/ws";
-  const load = await post("/api/runtime/load", {
+  wsUrl = agent.url.replace("http", "ws") + WEBSOCKET_PATH;
+  const load = await post(api.load, {
     model: DEMO,
     options: { kvCacheKeyType: "q8_0", contextSize: 1024 },
   });
@@ -75,7 +72,7 @@ describe("loading", () => {
   });
 
   it("refuses options that break the MLA rules, more threads than cores, and unknown models", async () => {
-    const mla = await post("/api/runtime/load", {
+    const mla = await post(api.load, {
       model: DEMO,
       options: { kvCacheKeyType: "q8_0", kvCacheValueType: "f16" },
     });
@@ -83,26 +80,26 @@ describe("loading", () => {
     expect(mla.body).toMatchObject({
       error: { code: "invalidLoadOptions", hint: expect.any(String) as string },
     });
-    const threads = await post("/api/runtime/load", { model: DEMO, options: { threads: 512 } });
+    const threads = await post(api.load, { model: DEMO, options: { threads: 512 } });
     expect(threads.body).toMatchObject({ error: { code: "invalidLoadOptions" } });
-    const unknown = await post("/api/runtime/load", { model: "nope.gguf", options: {} });
+    const unknown = await post(api.load, { model: "nope.gguf", options: {} });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: "unknownModel" } });
-    const escape = await post("/api/runtime/load", { model: "../../etc/passwd", options: {} });
+    const escape = await post(api.load, { model: "../../etc/passwd", options: {} });
     expect(escape.status).toBe(400);
     expect((await runtimeStatus()).state).toBe("ready");
   });
 
   it("warns that a q4_0 KV cache degrades output", async () => {
     const socket = await openSocket(["runtime"]);
-    const load = await post("/api/runtime/load", {
+    const load = await post(api.load, {
       model: DEMO,
       options: { kvCacheKeyType: "q4_0", contextSize: 1024 },
     });
     expect(load.status).toBe(200);
     expect((await runtimeStatus()).warnings.map((w) => w.code)).toContain("kvCacheQ4Degrades");
     // Put the recipe's q8_0 back for the other tests.
-    await post("/api/runtime/load", {
+    await post(api.load, {
       model: DEMO,
       options: { kvCacheKeyType: "q8_0", contextSize: 1024 },
     });
@@ -114,7 +111,7 @@ describe("loading", () => {
 describe("prompts", () => {
   it("puts BOS in the chat prompt exactly once, then the system prompt and DeepSeek's turns", async () => {
     const system = deepseekSystemPrompt(new Date(2025, 2, 24));
-    const { body } = await post("/api/runtime/generate", {
+    const { body } = await post(api.generate, {
       request: {
         mode: "chat",
         messages: [
@@ -135,7 +132,7 @@ describe("prompts", () => {
   });
 
   it("parses special tokens in raw mode and never doubles a hand-typed BOS", async () => {
-    const { body } = await post("/api/runtime/generate", {
+    const { body } = await post(api.generate, {
       request: {
         mode: "raw",
         prompt: "<｜begin▁of▁sentence｜><｜User｜>hello<｜Assistant｜>",
@@ -151,17 +148,15 @@ describe("prompts", () => {
   });
 
   it("refuses a prompt longer than the context with 413, and stays up", async () => {
-    const long = await post("/api/runtime/generate", { request: chat("the model ".repeat(2000)) });
+    const long = await post(api.generate, { request: chat("the model ".repeat(2000)) });
     expect(long.status).toBe(413);
     expect(long.body).toMatchObject({
       error: { code: "promptTooLong", hint: expect.any(String) as string },
     });
-    const bad = await post("/api/runtime/generate", { request: chat("hi", { temperature: 7 }) });
+    const bad = await post(api.generate, { request: chat("hi", { temperature: 7 }) });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: "badRequest" } });
-    expect(
-      (await post("/api/runtime/generate", { request: chat("hi", { maxTokens: 2 }) })).status,
-    ).toBe(200);
+    expect((await post(api.generate, { request: chat("hi", { maxTokens: 2 }) })).status).toBe(200);
   });
 });
 
@@ -248,7 +243,7 @@ describe("streaming over the WebSocket", () => {
     const waiting = await socket.until(accepted("r2"));
     await socket.until(generationEvent("queued", waiting.generationId));
     // One running, one waiting, a queue of 1: the next is refused, over HTTP and WebSocket alike.
-    const http = await post("/api/runtime/generate", { request: chat("hello", { maxTokens: 5 }) });
+    const http = await post(api.generate, { request: chat("hello", { maxTokens: 5 }) });
     expect(http.status).toBe(429);
     expect(http.body).toMatchObject({
       error: { code: "busy", hint: expect.stringContaining("Retry") as string },
@@ -302,9 +297,7 @@ describe("engine crashes", () => {
     expect(status.engineRestarts).toBe(1);
     expect(status.enginePid).not.toBe(pid);
     // The agent kept running and the reloaded engine serves again.
-    expect(
-      (await post("/api/runtime/generate", { request: chat("hi", { maxTokens: 3 }) })).status,
-    ).toBe(200);
+    expect((await post(api.generate, { request: chat("hi", { maxTokens: 3 }) })).status).toBe(200);
     socket.close();
   });
 });

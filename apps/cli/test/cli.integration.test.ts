@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
 import {
   agentStatusSchema,
+  api,
   compareRunSchema,
   fitPlanSchema,
   generationResultSchema,
@@ -30,8 +31,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const runtimeOf = async () =>
-  runtimeStatusSchema.parse(await (await fetch(`${agent.url}/api/runtime`)).json());
+const runtimeOf = () => agent.api.call(api.runtime);
 
 describe("inspecting the agent", () => {
   it("prints status, models and the engine as JSON for scripts", async () => {

@@ -3,11 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
-import {
-  downloadJobSchema,
-  downloadsResponseSchema,
-  localModelsResponseSchema,
-} from "@quantdeck/shared";
+import { api, downloadJobSchema, localModelsResponseSchema } from "@quantdeck/shared";
 import { startTestHub } from "@quantdeck/test-hub";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli, spawnCli, waitForOutput } from "./support/runCli.js";
@@ -46,8 +42,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const downloads = async () =>
-  downloadsResponseSchema.parse(await (await fetch(`${agent.url}/api/downloads`)).json()).downloads;
+const downloads = async () => (await agent.api.call(api.downloads)).downloads;
 
 it("pull shows progress, survives the CLI being killed, re-attaches and completes", async () => {
   const first = spawnCli(["pull", REPO, "--include", "*Q8_0*"], env);

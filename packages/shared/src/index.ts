@@ -14,3 +14,7 @@ export * from "./protocol/downloads";
 export * from "./protocol/settings";
 export * from "./protocol/compare";
 export * from "./protocol/loadKnobs";
+export * from "./api/route";
+export * from "./api/routes";
+export * from "./api/ApiClient";
+export * from "./socket/AgentSocketCore";

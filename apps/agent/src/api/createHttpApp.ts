@@ -1,20 +1,17 @@
 import {
-  authStateSchema,
-  loginRequestSchema,
+  api,
   SESSION_COOKIE,
   type AgentStatus,
   type HardwareInfo,
-  type HealthResponse,
   type SandboxStatus,
 } from "@quantdeck/shared";
 import { Hono } from "hono";
-import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { AgentError } from "../errors/AgentError.js";
 import { internal, notFound } from "../errors/commonErrors.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
-import { parseBody, parseQuery } from "./parseBody.js";
+import { serveRoute } from "./serveRoute.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
 import { downloadRoutes } from "./routes/downloadRoutes.js";
 import { settingsRoutes, type SettingsContext } from "./routes/settingsRoutes.js";
@@ -52,9 +49,8 @@ export interface HttpAppDeps {
 }
 
 /** Routes anyone on an allowed host may call: what a login page needs before it has a token. */
-const PUBLIC_PATHS = new Set(["/api/health", "/api/auth", "/api/auth/login"]);
+const PUBLIC_PATHS = new Set<string>([api.health.path, api.auth.path, api.login.path]);
 const MAX_BODY_BYTES = 1024 * 1024;
-const logsQuerySchema = z.object({ lines: z.coerce.number().int().min(1).max(1000).default(200) });
 
 export function createHttpApp(deps: HttpAppDeps) {
   const app = new Hono();
@@ -89,37 +85,28 @@ export function createHttpApp(deps: HttpAppDeps) {
     }),
   );
 
-  app.get("/api/health", (c) =>
-    c.json({
-      ok: true,
-      agentVersion: deps.agentVersion,
-      protocolVersion: deps.protocolVersion,
-    } satisfies HealthResponse),
-  );
+  serveRoute(app, api.health, () => ({
+    ok: true as const,
+    agentVersion: deps.agentVersion,
+    protocolVersion: deps.protocolVersion,
+  }));
 
-  app.get("/api/status", (c) => c.json(deps.getStatus()));
+  serveRoute(app, api.status, () => deps.getStatus());
 
-  /** GET /api/logs?lines=200 — the agent's last log lines, oldest first. */
-  app.get("/api/logs", (c) => {
-    const { lines } = parseQuery(c, logsQuerySchema);
-    return c.json({ lines: recentLogLines(lines) });
-  });
+  serveRoute(app, api.logs, ({ query }) => ({ lines: recentLogLines(query.lines) }));
 
-  app.get("/api/auth", (c) => {
+  serveRoute(app, api.auth, (_, c) => {
     const credentials = credentialsFromHeaders({
       authorization: c.req.header("authorization"),
       cookie: c.req.header("cookie"),
     });
-    return c.json(
-      authStateSchema.parse({
-        required: deps.guard.token !== undefined,
-        authenticated: isAuthenticated(credentials, deps.guard),
-      }),
-    );
+    return {
+      required: deps.guard.token !== undefined,
+      authenticated: isAuthenticated(credentials, deps.guard),
+    };
   });
 
-  app.post("/api/auth/login", async (c) => {
-    const body = await parseBody(c, loginRequestSchema);
+  serveRoute(app, api.login, ({ body }, c) => {
     const { token, sessions } = deps.guard;
     if (token !== undefined && !tokensMatch(body.token, token)) {
       throw new AgentError({
@@ -138,14 +125,14 @@ export function createHttpApp(deps: HttpAppDeps) {
         maxAge: SESSION_MAX_AGE_SECONDS,
       });
     }
-    return c.json({ required: token !== undefined, authenticated: true });
+    return { required: token !== undefined, authenticated: true };
   });
 
-  app.post("/api/auth/logout", (c) => {
+  serveRoute(app, api.logout, (_, c) => {
     const session = cookieValue(c.req.header("cookie"), SESSION_COOKIE);
     if (session !== undefined) deps.guard.sessions?.revoke(session);
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
-    return c.json({ required: deps.guard.token !== undefined, authenticated: false });
+    return { required: deps.guard.token !== undefined, authenticated: false };
   });
 
   runtimeRoutes(app, deps.runtime);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ApiCallError, ApiClient } from "@quantdeck/shared";
 
 const AGENT_ENTRY = join(dirname(fileURLToPath(import.meta.url)), "../../dist/main.js");
 
@@ -11,6 +12,8 @@ export interface RunningAgent {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** The agent's HTTP API as the shared table declares it: `call` checks, `send` does not. */
+  api: ApiClient;
   /** Everything the agent printed so far. */
   output: () => string;
   /** SIGTERM, then the exit code (or the signal that ended it). */
@@ -61,6 +64,7 @@ export async function startAgent(options: { env?: Record<string, string>; args?:
     port: Number(new URL(url).port),
     dataDir,
     process: child,
+    api: testApiClient(url),
     output: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -84,4 +88,13 @@ export function runAgentExpectingExit(env: Record<string, string>) {
   return new Promise<{ code: number | null; output: string }>((resolve) =>
     child.once("exit", (code) => resolve({ code, output })),
   );
+}
+
+/** An API client whose failures are thrown as they happened (status and error) for asserting. */
+export function testApiClient(url: string, headers?: Record<string, string>): ApiClient {
+  return new ApiClient({
+    baseUrl: url,
+    ...(headers && { headers: () => headers }),
+    toError: (failure) => new ApiCallError(failure),
+  });
 }

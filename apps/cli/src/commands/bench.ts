@@ -1,10 +1,4 @@
-import {
-  benchResultSchema,
-  GUIDE_SEED,
-  generationResultSchema,
-  type BenchResult,
-  type GenerationStats,
-} from "@quantdeck/shared";
+import { api, type BenchResult, type GenerationStats, GUIDE_SEED } from "@quantdeck/shared";
 import { CliError } from "../cliError.js";
 import { integerOption, parseCommandArgs, writeJson, type Command } from "../command.js";
 import { keyValues } from "../format.js";
@@ -45,9 +39,8 @@ export const benchCommand: Command = {
     for (let run = 1; run <= runs; run++) {
       if (!settings.json) stderr.write(`Run ${run}/${runs}…\n`);
       // Greedy and seeded: every run does the same work.
-      const { stats } = await client.post(
-        "/api/runtime/generate",
-        {
+      const { stats } = await client.call(api.generate, {
+        body: {
           model,
           // The engine reuses a cached prompt prefix; a different first word makes every run
           // process the whole prompt, as llama-bench's pp does.
@@ -57,8 +50,7 @@ export const benchCommand: Command = {
             sampling: { temperature: 0, seed: GUIDE_SEED, maxTokens },
           },
         },
-        generationResultSchema,
-      );
+      });
       results.push(stats);
     }
     // llama.cpp's own measure at the same settings, when llama-bench is built here.
@@ -66,7 +58,7 @@ export const benchCommand: Command = {
     let llamaBenchNote: string | null = null;
     try {
       if (!settings.json) stderr.write("llama-bench pp512 / tg128…\n");
-      llamaBench = await client.post("/api/runtime/bench", {}, benchResultSchema);
+      llamaBench = await client.call(api.bench);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       llamaBenchNote = `${error.title}. ${error.hint ?? ""}`.trim();

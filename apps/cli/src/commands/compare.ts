@@ -1,9 +1,9 @@
 import {
-  compareRunSchema,
-  kvCacheTypeSchema,
-  seedPrompts,
+  api,
   type CompareRun,
   type CompareTarget,
+  kvCacheTypeSchema,
+  seedPrompts,
 } from "@quantdeck/shared";
 import { AgentConnection } from "../AgentConnection.js";
 import { CliError, ExitCode } from "../cliError.js";
@@ -44,17 +44,15 @@ export const compareCommand: Command = {
     const maxTokens = integerOption(values["n-predict"], "n-predict");
     const recordSeconds = integerOption(values["record-seconds"], "record-seconds");
 
-    const started = await client.post(
-      "/api/compare/runs",
-      {
+    const started = await client.call(api.startCompare, {
+      body: {
         promptId,
         language,
         targets: positionals.map(parseTarget),
         ...(maxTokens !== undefined && { sampling: { maxTokens } }),
         ...(recordSeconds !== undefined && { recordSeconds }),
       },
-      compareRunSchema,
-    );
+    });
     const where = `${settings.dashboardUrl.replace(/\/$/, "")}/compare/${started.id}`;
     if (values.detach) {
       if (settings.json) writeJson(stdout, started);

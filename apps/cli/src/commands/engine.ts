@@ -1,9 +1,4 @@
-import {
-  loadedModelSchema,
-  runtimeStatusSchema,
-  type LoadedModel,
-  type LoadOptions,
-} from "@quantdeck/shared";
+import { api, type LoadedModel, type LoadOptions } from "@quantdeck/shared";
 import type { AgentClient } from "../AgentClient.js";
 import { AgentConnection } from "../AgentConnection.js";
 import { CliError } from "../cliError.js";
@@ -45,7 +40,7 @@ export const unloadCommand: Command = {
   usage: "unload",
   summary: "unload the model, freeing its memory",
   run: async ({ client, settings, stdout }) => {
-    const status = await client.post("/api/runtime/unload", {}, runtimeStatusSchema);
+    const status = await client.call(api.unload);
     if (settings.json) return writeJson(stdout, status);
     stdout.write("Unloaded.\n");
   },
@@ -55,7 +50,7 @@ export const processesCommand: Command = {
   usage: "ps",
   summary: "the engine: loaded model, settings, generations running and waiting",
   run: async ({ client, settings, stdout }) => {
-    const runtime = await client.get("/api/runtime", runtimeStatusSchema);
+    const runtime = await client.call(api.runtime);
     if (settings.json) return writeJson(stdout, runtime);
     const rows = [
       ["Engine", describeEngine(runtime)],
@@ -96,7 +91,7 @@ export async function loadWithProgress(
     });
   } else progress?.write(`Loading ${model}…\n`);
   try {
-    return await client.post("/api/runtime/load", { model, options }, loadedModelSchema);
+    return await client.call(api.load, { body: { model, options } });
   } finally {
     if (connection) {
       progress?.write("\r\x1b[2K");
@@ -111,7 +106,7 @@ export async function ensureLoaded(
   model: string,
   progress: NodeJS.WriteStream | null,
 ): Promise<void> {
-  const runtime = await client.get("/api/runtime", runtimeStatusSchema);
+  const runtime = await client.call(api.runtime);
   if (runtime.state === "ready" && runtime.model?.id === model) return;
   await loadWithProgress(client, model, {}, progress);
 }

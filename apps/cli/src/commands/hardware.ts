@@ -1,4 +1,4 @@
-import { hardwareInfoSchema } from "@quantdeck/shared";
+import { api } from "@quantdeck/shared";
 import { writeJson, type Command } from "../command.js";
 import { formatBytes, keyValues } from "../format.js";
 
@@ -6,7 +6,7 @@ export const hardwareCommand: Command = {
   usage: "hw",
   summary: "the hardware probe: CPU, RAM, disks, GPUs, and what llama.cpp sees",
   run: async ({ client, settings, stdout }) => {
-    const hw = await client.get("/api/hardware", hardwareInfoSchema);
+    const hw = await client.call(api.hardware);
     if (settings.json) return writeJson(stdout, hw);
     const rows: string[][] = [
       ["Host", `${hw.hostname} (${hw.platform})`],

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { logsResponseSchema, type LogLine } from "@quantdeck/shared";
+import { api, type LogLine } from "@quantdeck/shared";
 import { integerOption, parseCommandArgs, type Command } from "../command.js";
 
 const USAGE = "logs [-n LINES] [--follow]";
@@ -17,7 +17,7 @@ export const logsCommand: Command = {
     const count = Math.min(1000, Math.max(1, integerOption(values.lines, "lines") ?? 100));
     const print = (line: LogLine) =>
       stdout.write(settings.json ? JSON.stringify(line) + "\n" : `${line.time}  ${line.text}\n`);
-    let { lines } = await client.get(`/api/logs?lines=${count}`, logsResponseSchema);
+    let { lines } = await client.call(api.logs, { query: { lines: count } });
     lines.forEach(print);
     if (!values.follow) return;
     let last = lines.at(-1);
@@ -25,7 +25,7 @@ export const logsCommand: Command = {
     process.once("SIGINT", () => (stopped = true));
     while (!stopped) {
       await sleep(FOLLOW_INTERVAL_MS);
-      ({ lines } = await client.get("/api/logs?lines=1000", logsResponseSchema));
+      ({ lines } = await client.call(api.logs, { query: { lines: 1000 } }));
       // New lines are those after the last one printed (same time and text).
       const seen = last
         ? lines.findLastIndex((l) => l.time === last?.time && l.text === last.text)

@@ -1,5 +1,4 @@
-import { localModelsResponseSchema, runtimeStatusSchema } from "@quantdeck/shared";
-import { z } from "zod";
+import { api } from "@quantdeck/shared";
 import { CliError } from "../cliError.js";
 import { parseCommandArgs, writeJson, type Command } from "../command.js";
 import { formatBytes, formatParameters, table } from "../format.js";
@@ -9,8 +8,8 @@ export const listModelsCommand: Command = {
   summary: "models on the agent's disks (models folder, Hugging Face cache, added folders)",
   run: async ({ client, settings, stdout }) => {
     const [{ models }, runtime] = await Promise.all([
-      client.get("/api/models", localModelsResponseSchema),
-      client.get("/api/runtime", runtimeStatusSchema),
+      client.call(api.models),
+      client.call(api.runtime),
     ]);
     if (settings.json) return writeJson(stdout, models);
     if (models.length === 0) {
@@ -42,10 +41,7 @@ export const removeModelCommand: Command = {
     const { positionals } = parseCommandArgs(args, {}, "rm MODEL");
     const id = positionals[0];
     if (!id) throw CliError.usage("Which model?", "Usage: quantdeck rm MODEL (ids: quantdeck ls)");
-    const result = await client.delete(
-      `/api/models?${new URLSearchParams({ id }).toString()}`,
-      z.object({ deleted: z.string() }),
-    );
+    const result = await client.call(api.deleteModel, { query: { id } });
     if (settings.json) return writeJson(stdout, result);
     stdout.write(`Deleted ${result.deleted}\n`);
   },

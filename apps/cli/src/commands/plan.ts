@@ -1,4 +1,4 @@
-import { fitPlanSchema, kvCacheTypeSchema } from "@quantdeck/shared";
+import { api, type KvCacheType, kvCacheTypeSchema } from "@quantdeck/shared";
 import { integerOption, parseCommandArgs, writeJson, type Command } from "../command.js";
 import { CliError } from "../cliError.js";
 import { formatBytes, keyValues } from "../format.js";
@@ -17,15 +17,14 @@ export const planCommand: Command = {
     );
     const model = positionals[0];
     if (!model) throw CliError.usage("Which model?", `Usage: quantdeck ${USAGE}`);
-    const query = new URLSearchParams({ model });
     const contextSize = integerOption(values["ctx-size"], "ctx-size");
-    if (contextSize !== undefined) query.set("contextSize", String(contextSize));
+    let kvCacheType: KvCacheType | undefined;
     if (values["cache-type-k"] !== undefined) {
       const kv = kvCacheTypeSchema.safeParse(values["cache-type-k"]);
       if (!kv.success) throw CliError.usage("--cache-type-k is one of f16, q8_0, q4_0");
-      query.set("kvCacheType", kv.data);
+      kvCacheType = kv.data;
     }
-    const plan = await client.get(`/api/plan?${query.toString()}`, fitPlanSchema);
+    const plan = await client.call(api.plan, { query: { model, contextSize, kvCacheType } });
     if (settings.json) return writeJson(stdout, plan);
     const rows = [
       ["Verdict", VERDICT_TEXT[plan.verdict]],

@@ -1,4 +1,4 @@
-import { downloadJobSchema, type DownloadJob } from "@quantdeck/shared";
+import { api, type DownloadJob } from "@quantdeck/shared";
 import { AgentConnection } from "../AgentConnection.js";
 import { CliError, ExitCode } from "../cliError.js";
 import { parseCommandArgs, writeJson, type Command } from "../command.js";
@@ -29,15 +29,13 @@ export const pullCommand: Command = {
         "Name it as org/name, e.g. quantdeck pull unsloth/DeepSeek-V3-0324-GGUF --include '*UD-Q2_K_XL*'.",
       );
     // Asking for a download that is already under way attaches to it (the agent dedupes).
-    const started = await client.post(
-      "/api/downloads",
-      {
+    const started = await client.call(api.startDownload, {
+      body: {
         repo,
         ...(values.include && { include: values.include }),
         ...(values.revision && { revision: values.revision }),
       },
-      downloadJobSchema,
-    );
+    });
     if (values.detach) {
       if (settings.json) writeJson(stdout, started);
       else stdout.write(`Downloading in the agent: ${started.id}\n`);

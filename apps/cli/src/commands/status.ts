@@ -1,4 +1,4 @@
-import { agentStatusSchema, hardwareInfoSchema, runtimeStatusSchema } from "@quantdeck/shared";
+import { api } from "@quantdeck/shared";
 import { writeJson, type Command } from "../command.js";
 import { formatDuration, keyValues } from "../format.js";
 import { describeEngine, describeHardware } from "./describe.js";
@@ -8,9 +8,9 @@ export const statusCommand: Command = {
   summary: "the agent, the engine, the loaded model and this box's hardware",
   run: async ({ client, settings, stdout }) => {
     const [status, runtime, hardware] = await Promise.all([
-      client.get("/api/status", agentStatusSchema),
-      client.get("/api/runtime", runtimeStatusSchema),
-      client.get("/api/hardware", hardwareInfoSchema),
+      client.call(api.status),
+      client.call(api.runtime),
+      client.call(api.hardware),
     ]);
     if (settings.json) return writeJson(stdout, { status, runtime, hardware });
     const rows = [

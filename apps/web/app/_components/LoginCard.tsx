@@ -1,11 +1,12 @@
 "use client";
 
+import { api, type LoginRequest } from "@quantdeck/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { useAgentSocket } from "@/lib/agent/AgentProvider";
 import { AgentHttpError } from "@/lib/agent/AgentHttpError";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
@@ -17,7 +18,7 @@ export function LoginCard() {
   const queryClient = useQueryClient();
   const [token, setToken] = useState("");
   const login = useMutation({
-    mutationFn: agentHttp.login,
+    mutationFn: (body: LoginRequest) => agentApi.call(api.login, { body }),
     onSuccess: async () => {
       await queryClient.invalidateQueries();
       socket.retryNow();

@@ -1,5 +1,6 @@
 "use client";
 
+import { api, type UpdateSettingsRequest } from "@quantdeck/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card, Field } from "@/components/Card";
@@ -7,7 +8,7 @@ import { ErrorNote } from "@/components/ErrorNote";
 import { secondaryButton as button } from "@/components/formStyles";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
 import { EngineCard } from "./_components/EngineCard";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
@@ -23,14 +24,14 @@ export default function SettingsPage() {
   const [folder, setFolder] = useState("");
   const [token, setToken] = useState("");
   const update = useMutation({
-    mutationFn: agentHttp.updateSettings,
+    mutationFn: (body: UpdateSettingsRequest) => agentApi.call(api.updateSettings, { body }),
     onSuccess: async (data) => {
       queryClient.setQueryData(agentQueries.settings().queryKey, data);
       await queryClient.invalidateQueries({ queryKey: agentQueries.models().queryKey });
     },
   });
   const logout = useMutation({
-    mutationFn: agentHttp.logout,
+    mutationFn: () => agentApi.call(api.logout),
     onSuccess: () => queryClient.invalidateQueries(),
   });
   const data = settings.data;

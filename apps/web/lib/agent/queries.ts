@@ -1,46 +1,60 @@
+import { api } from "@quantdeck/shared";
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { agentHttp } from "./httpClient";
+import { agentApi } from "./httpClient";
 
 /** React Query factories: one per agent query, so keys and fetchers never drift apart. */
 export const agentQueries = {
-  status: () => queryOptions({ queryKey: ["agent", "status"], queryFn: agentHttp.status }),
-  auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: agentHttp.auth }),
-  runtime: () => queryOptions({ queryKey: ["agent", "runtime"], queryFn: agentHttp.runtime }),
-  models: () => queryOptions({ queryKey: ["agent", "models"], queryFn: agentHttp.models }),
-  settings: () => queryOptions({ queryKey: ["agent", "settings"], queryFn: agentHttp.settings }),
+  status: () =>
+    queryOptions({ queryKey: ["agent", "status"], queryFn: () => agentApi.call(api.status) }),
+  auth: () => queryOptions({ queryKey: ["agent", "auth"], queryFn: () => agentApi.call(api.auth) }),
+  runtime: () =>
+    queryOptions({ queryKey: ["agent", "runtime"], queryFn: () => agentApi.call(api.runtime) }),
+  models: () =>
+    queryOptions({ queryKey: ["agent", "models"], queryFn: () => agentApi.call(api.models) }),
+  settings: () =>
+    queryOptions({ queryKey: ["agent", "settings"], queryFn: () => agentApi.call(api.settings) }),
   hardware: () =>
     queryOptions({
       queryKey: ["agent", "hardware"],
-      queryFn: agentHttp.hardware,
+      queryFn: () => agentApi.call(api.hardware),
       staleTime: 30_000,
     }),
   catalog: () =>
-    queryOptions({ queryKey: ["agent", "catalog"], queryFn: agentHttp.catalog, staleTime: 60_000 }),
+    queryOptions({
+      queryKey: ["agent", "catalog"],
+      queryFn: () => agentApi.call(api.catalog),
+      staleTime: 60_000,
+    }),
   monitor: () =>
     queryOptions({
       queryKey: ["agent", "monitor"],
-      queryFn: agentHttp.monitor,
+      queryFn: () => agentApi.call(api.monitor),
       staleTime: Infinity,
     }),
-  downloads: () => queryOptions({ queryKey: ["agent", "downloads"], queryFn: agentHttp.downloads }),
+  downloads: () =>
+    queryOptions({
+      queryKey: ["agent", "downloads"],
+      queryFn: () => agentApi.call(api.downloads),
+    }),
   /** Run summaries, newest first, a page at a time (older pages on demand). */
   compareRuns: () =>
     infiniteQueryOptions({
       queryKey: ["agent", "compare", "runs"],
-      queryFn: ({ pageParam }) => agentHttp.compareRuns(pageParam),
+      queryFn: ({ pageParam }) => agentApi.call(api.compareRuns, { query: { cursor: pageParam } }),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),
   compareRun: (id: string) =>
     queryOptions({
       queryKey: ["agent", "compare", "run", id],
-      queryFn: () => agentHttp.compareRun(id),
+      queryFn: () => agentApi.call(api.compareRun, { params: { id } }),
     }),
-  engine: () => queryOptions({ queryKey: ["agent", "engine"], queryFn: agentHttp.engine }),
+  engine: () =>
+    queryOptions({ queryKey: ["agent", "engine"], queryFn: () => agentApi.call(api.engine) }),
   sandbox: () =>
     queryOptions({
       queryKey: ["agent", "compare", "sandbox"],
-      queryFn: agentHttp.sandbox,
+      queryFn: () => agentApi.call(api.sandbox),
       staleTime: Infinity,
     }),
 };

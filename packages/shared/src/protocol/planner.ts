@@ -45,10 +45,11 @@ export const fitPlanSchema = z.object({
 });
 export type FitPlan = z.infer<typeof fitPlanSchema>;
 
+/** GET /api/plan's query. */
 export const planRequestSchema = z.object({
   /** A model id on disk, or a catalog quant id such as "deepseek-v3-0324:UD-Q2_K_XL". */
   model: z.string().min(1).max(1024),
-  contextSize: z.number().int().min(256).max(1_048_576).default(4096),
+  contextSize: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   kvCacheType: kvCacheTypeSchema.default("q8_0"),
 });
 export type PlanRequest = z.infer<typeof planRequestSchema>;

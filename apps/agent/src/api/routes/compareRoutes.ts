@@ -1,49 +1,31 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import {
-  compareRunsQuerySchema,
-  startCompareRequestSchema,
-  type SandboxStatus,
-} from "@quantdeck/shared";
+import { api, type SandboxStatus } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import type { CompareRunner } from "../../compare/CompareRunner.js";
 import { exportCompareHtml } from "../../compare/exportHtml.js";
 import { AgentError } from "../../errors/AgentError.js";
-import { parseBody, parseQuery } from "../parseBody.js";
+import { serveRoute } from "../serveRoute.js";
 
 export function compareRoutes(
   app: Hono,
   runner: CompareRunner,
   sandbox: (refresh: boolean) => Promise<SandboxStatus>,
 ) {
-  /** Whether generated programs can run here, and what to install if not. */
-  app.get("/api/compare/sandbox", async (c) =>
-    c.json(await sandbox(c.req.query("refresh") === "1")),
-  );
-
-  app.get("/api/compare/runs", (c) => {
-    const { limit, cursor } = parseQuery(c, compareRunsQuerySchema);
-    return c.json(runner.list(limit, cursor));
+  serveRoute(app, api.sandbox, ({ query }) => sandbox(query.refresh === "1"));
+  serveRoute(app, api.compareRuns, ({ query }) => runner.list(query.limit, query.cursor));
+  serveRoute(app, api.startCompare, ({ body }) => runner.start(body));
+  serveRoute(app, api.compareRun, ({ params }) => runner.get(params.id));
+  serveRoute(app, api.cancelCompare, ({ params }) => runner.cancel(params.id));
+  serveRoute(app, api.deleteCompare, ({ params }) => {
+    runner.delete(params.id);
+    return { deleted: params.id };
   });
 
-  app.post("/api/compare/runs", async (c) => {
-    const body = await parseBody(c, startCompareRequestSchema);
-    return c.json(await runner.start(body), 201);
-  });
-
-  app.get("/api/compare/runs/:id", (c) => c.json(runner.get(c.req.param("id"))));
-
-  app.post("/api/compare/runs/:id/cancel", (c) => c.json(runner.cancel(c.req.param("id"))));
-
-  app.delete("/api/compare/runs/:id", (c) => {
-    runner.delete(c.req.param("id"));
-    return c.json({ deleted: c.req.param("id") });
-  });
-
-  /** A program's recording (VP8 WebM), with Range so players can seek. */
-  app.get("/api/compare/runs/:id/answers/:index/recording", (c) => {
-    const index = Number(c.req.param("index"));
-    const path = Number.isInteger(index) ? runner.recordingPath(c.req.param("id"), index) : null;
+  /** With Range, so players can seek. */
+  serveRoute(app, api.compareRecording, ({ params }, c) => {
+    const index = Number(params.index);
+    const path = Number.isInteger(index) ? runner.recordingPath(params.id, index) : null;
     if (!path)
       throw new AgentError({
         code: "notFound",
@@ -74,9 +56,8 @@ export function compareRoutes(
     });
   });
 
-  /** The whole run as one self-contained HTML file. */
-  app.get("/api/compare/runs/:id/export", (c) => {
-    const run = runner.get(c.req.param("id"));
+  serveRoute(app, api.compareExport, ({ params }, c) => {
+    const run = runner.get(params.id);
     const html = exportCompareHtml(run, (index) => {
       const path = runner.recordingPath(run.id, index);
       return path ? readFileSync(path) : null;

@@ -1,6 +1,7 @@
-import type { HardwareInfo } from "@quantdeck/shared";
+import { api, type HardwareInfo } from "@quantdeck/shared";
 import type { Hono } from "hono";
+import { serveRoute } from "../serveRoute.js";
 
 export function hardwareRoutes(app: Hono, probe: () => Promise<HardwareInfo>) {
-  app.get("/api/hardware", async (c) => c.json(await probe()));
+  serveRoute(app, api.hardware, () => probe());
 }

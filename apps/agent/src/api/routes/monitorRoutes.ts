@@ -1,6 +1,8 @@
+import { api } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { prometheusText } from "../../monitor/prometheusText.js";
+import { serveRoute } from "../serveRoute.js";
 import { SAMPLE_INTERVAL_MS, type ResourceSampler } from "../../monitor/ResourceSampler.js";
 
 export function monitorRoutes(
@@ -10,12 +12,12 @@ export function monitorRoutes(
   downloadBytesTotal: () => number,
   websocketClients: () => number,
 ) {
-  /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
-  app.get("/api/monitor", (c) =>
-    c.json({ intervalMs: SAMPLE_INTERVAL_MS, samples: sampler.history.toArray() }),
-  );
+  serveRoute(app, api.monitor, () => ({
+    intervalMs: SAMPLE_INTERVAL_MS,
+    samples: sampler.history.toArray(),
+  }));
 
-  app.get("/metrics", (c) => {
+  serveRoute(app, api.metrics, (_, c) => {
     const totals = runtime.generationTotals();
     return c.text(
       prometheusText({

@@ -1,4 +1,4 @@
-import { planRequestSchema, seedCatalog, type HardwareInfo } from "@quantdeck/shared";
+import { api, seedCatalog, type HardwareInfo } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import { buildCatalog, catalogQuantId, type HubListing } from "../../catalog/buildCatalog.js";
 import type { HubClient } from "../../downloads/HubClient.js";
@@ -7,7 +7,7 @@ import { readModelAnatomy } from "../../catalog/readModelAnatomy.js";
 import { planFit } from "../../planner/planFit.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { AgentError } from "../../errors/AgentError.js";
-import { describeZodError } from "../describeZodError.js";
+import { serveRoute } from "../serveRoute.js";
 
 /** The catalog's repository listing is kept this long (the hub rarely changes it). */
 const LISTING_MAX_AGE_MS = 10 * 60_000;
@@ -35,26 +35,15 @@ export function plannerRoutes(
     return listing.value;
   };
 
-  /** GET /api/plan?model=ID&contextSize=4096&kvCacheType=q8_0 — a model on disk or a catalog quant. */
-  app.get("/api/plan", async (c) => {
-    const query = c.req.query();
-    const parsed = planRequestSchema.safeParse({
-      ...query,
-      ...(query.contextSize !== undefined && { contextSize: Number(query.contextSize) }),
-    });
-    if (!parsed.success)
-      throw new AgentError({
-        code: "badRequest",
-        title: "Invalid plan request",
-        hint: describeZodError(parsed.error),
-      });
-    const { model, contextSize, kvCacheType } = parsed.data;
+  /** A model on disk or a catalog quant. */
+  serveRoute(app, api.plan, async ({ query }) => {
+    const { model, contextSize, kvCacheType } = query;
     const quant = seedCatalog.quants.find((q) => catalogQuantId(q.folder) === model);
     const anatomy = quant
       ? catalogAnatomy(quant.type, quant.sizeGB * 1e9)
       : await readModelAnatomy((await runtime.findModel(model)).path);
-    return c.json(planFit(anatomy, await probe(), { contextSize, kvCacheType }));
+    return planFit(anatomy, await probe(), { contextSize, kvCacheType });
   });
 
-  app.get("/api/catalog", async (c) => c.json(buildCatalog(await probe(), await catalogListing())));
+  serveRoute(app, api.catalog, async () => buildCatalog(await probe(), await catalogListing()));
 }

@@ -1,9 +1,9 @@
-import { updateSettingsRequestSchema, type SettingsResponse } from "@quantdeck/shared";
+import { api, type SettingsResponse } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import { checkModelFolder } from "../../models/checkModelFolder.js";
 import type { SettingsStore } from "../../store/SettingsStore.js";
 import { AgentError } from "../../errors/AgentError.js";
-import { parseBody } from "../parseBody.js";
+import { serveRoute } from "../serveRoute.js";
 
 export interface SettingsContext {
   store: SettingsStore;
@@ -31,10 +31,9 @@ export function settingsRoutes(app: Hono, context: SettingsContext) {
     };
   };
 
-  app.get("/api/settings", (c) => c.json(describe()));
+  serveRoute(app, api.settings, describe);
 
-  app.put("/api/settings", async (c) => {
-    const body = await parseBody(c, updateSettingsRequestSchema);
+  serveRoute(app, api.updateSettings, async ({ body }) => {
     if (body.extraModelDirs) {
       for (const dir of body.extraModelDirs) {
         const problem = await checkModelFolder(dir);
@@ -51,6 +50,6 @@ export function settingsRoutes(app: Hono, context: SettingsContext) {
       ...(body.extraModelDirs && { extraModelDirs: [...new Set(body.extraModelDirs)] }),
       ...(body.hubToken !== undefined && { hubToken: body.hubToken }),
     });
-    return c.json(describe());
+    return describe();
   });
 }

@@ -1,8 +1,9 @@
 "use client";
 
-import type { CompareAnswer } from "@quantdeck/shared";
+import { api, type CompareAnswer } from "@quantdeck/shared";
 import { diffLines } from "diff";
 import { useState } from "react";
+import { agentApi } from "@/lib/agent/httpClient";
 import { ErrorNote } from "@/components/ErrorNote";
 import { Markdown } from "@/components/Markdown";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -53,7 +54,9 @@ export function AnswerColumn({
         <video
           ref={videoRef}
           data-testid="compare-recording"
-          src={`/api/compare/runs/${runId}/answers/${answer.index}/recording`}
+          src={agentApi.urlOf(api.compareRecording, {
+            params: { id: runId, index: String(answer.index) },
+          })}
           className="max-h-[70vh] w-full rounded-md bg-black object-contain"
           controls
           muted

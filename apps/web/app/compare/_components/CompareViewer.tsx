@@ -1,10 +1,11 @@
 "use client";
 
+import { api } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef, useState } from "react";
 import { ErrorNote } from "@/components/ErrorNote";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { AnswerColumn } from "./AnswerColumn";
@@ -18,7 +19,9 @@ import { secondaryButton } from "@/components/formStyles";
 export function CompareViewer({ id }: { id: string }) {
   const { t } = useI18n();
   const { data: run, error } = useQuery(agentQueries.compareRun(id));
-  const cancel = useMutation({ mutationFn: () => agentHttp.cancelCompare(id) });
+  const cancel = useMutation({
+    mutationFn: () => agentApi.call(api.cancelCompare, { params: { id } }),
+  });
   const [projector, setProjector] = useState(false);
   const videos = useRef(new Map<number, HTMLVideoElement>());
 
@@ -85,7 +88,7 @@ export function CompareViewer({ id }: { id: string }) {
           </label>
           <a
             className={secondaryButton}
-            href={`/api/compare/runs/${run.id}/export`}
+            href={agentApi.urlOf(api.compareExport, { params: { id: run.id } })}
             download
             data-testid="compare-export"
           >

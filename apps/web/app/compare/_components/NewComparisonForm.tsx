@@ -1,12 +1,18 @@
 "use client";
 
-import { GUIDE_SEED, seedPrompts, type CompareTarget, type KvCacheType } from "@quantdeck/shared";
+import {
+  api,
+  type CompareTarget,
+  GUIDE_SEED,
+  type KvCacheType,
+  seedPrompts,
+} from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { control, option, primaryButton, secondaryButton } from "@/components/formStyles";
@@ -54,31 +60,33 @@ export function NewComparisonForm() {
 
   const start = useMutation({
     mutationFn: () =>
-      agentHttp.startCompare({
-        ...(promptId === CUSTOM
-          ? { customPrompt: { title: custom.title, text: custom.text, kind: "custom" } }
-          : { promptId }),
-        language,
-        targets: targets.map((target): CompareTarget =>
-          target.kind === "pasted"
-            ? {
-                pastedAnswer: target.pasted,
-                label: target.label.trim() || t("compare.pastedLabel"),
-                options: {},
-              }
-            : {
-                model: target.model,
-                ...(target.label.trim() && { label: target.label.trim() }),
-                // MLA models need equal K and V types; a quantized V cache needs flash attention.
-                options: {
-                  kvCacheKeyType: target.kv,
-                  kvCacheValueType: target.kv,
-                  ...(target.kv !== "f16" && { flashAttention: true }),
+      agentApi.call(api.startCompare, {
+        body: {
+          ...(promptId === CUSTOM
+            ? { customPrompt: { title: custom.title, text: custom.text, kind: "custom" } }
+            : { promptId }),
+          language,
+          targets: targets.map((target): CompareTarget =>
+            target.kind === "pasted"
+              ? {
+                  pastedAnswer: target.pasted,
+                  label: target.label.trim() || t("compare.pastedLabel"),
+                  options: {},
+                }
+              : {
+                  model: target.model,
+                  ...(target.label.trim() && { label: target.label.trim() }),
+                  // MLA models need equal K and V types; a quantized V cache needs flash attention.
+                  options: {
+                    kvCacheKeyType: target.kv,
+                    kvCacheValueType: target.kv,
+                    ...(target.kv !== "f16" && { flashAttention: true }),
+                  },
                 },
-              },
-        ),
-        sampling: { maxTokens, seed },
-        recordSeconds,
+          ),
+          sampling: { maxTokens, seed },
+          recordSeconds,
+        },
       }),
     onSuccess: (run) => router.push(`/compare/${run.id}`),
   });

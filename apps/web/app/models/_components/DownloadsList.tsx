@@ -1,14 +1,20 @@
 "use client";
 
-import type { DownloadJob } from "@quantdeck/shared";
+import { api, type DownloadJob } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { UsageBar } from "@/components/UsageBar";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+
+const DOWNLOAD_ACTIONS = {
+  pause: api.pauseDownload,
+  resume: api.resumeDownload,
+  cancel: api.cancelDownload,
+};
 
 export function DownloadsList() {
   const { t } = useI18n();
@@ -33,7 +39,8 @@ export function DownloadsList() {
 function DownloadRow({ job }: { job: DownloadJob }) {
   const { t } = useI18n();
   const action = useMutation({
-    mutationFn: (what: "pause" | "resume" | "cancel") => agentHttp.downloadAction(job.id, what),
+    mutationFn: (what: "pause" | "resume" | "cancel") =>
+      agentApi.call(DOWNLOAD_ACTIONS[what], { params: { id: job.id } }),
   });
   const share = job.totalBytes > 0 ? job.doneBytes / job.totalBytes : 0;
   const button =

@@ -1,26 +1,18 @@
 "use client";
 
-import { hubRepoResponseSchema } from "@quantdeck/shared";
+import { api } from "@quantdeck/shared";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
-import { AgentHttpError } from "@/lib/agent/AgentHttpError";
+import { agentApi } from "@/lib/agent/httpClient";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { useStartDownload } from "./useStartDownload";
 
-async function lookUp(repo: string) {
-  const response = await fetch(
-    `/api/hub/models/${repo.split("/").map(encodeURIComponent).join("/")}`,
-  );
-  const body: unknown = await response.json();
-  if (!response.ok)
-    throw new AgentHttpError(
-      response.status,
-      (body as { error: { code: "unknownRepo"; title: string; hint?: string } }).error,
-    );
-  return hubRepoResponseSchema.parse(body);
+function lookUp(repo: string) {
+  const [org = "", name = ""] = repo.split("/");
+  return agentApi.call(api.hubRepo, { params: { org, name } });
 }
 
 /** Any Hugging Face repository by name: its GGUF models, grouped by quant, ready to download. */

@@ -1,14 +1,16 @@
 "use client";
 
 import {
+  api,
   ENGINE_CAPABILITIES,
   knobOf,
-  loadOptionsSchema,
-  parseKnob,
-  processPrioritySchema,
   type KvCacheType,
   type LoadOptions,
+  loadOptionsSchema,
+  type LoadRequest,
+  parseKnob,
   type ProcessPriority,
+  processPrioritySchema,
 } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
@@ -16,7 +18,7 @@ import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { UsageBar } from "@/components/UsageBar";
 import { VerdictBadge } from "@/components/VerdictBadge";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes, formatSpeedRange } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -77,8 +79,10 @@ export function ModelPanel() {
       else next[key] = value;
       return next;
     });
-  const load = useMutation({ mutationFn: agentHttp.load });
-  const unload = useMutation({ mutationFn: agentHttp.unload });
+  const load = useMutation({
+    mutationFn: (body: LoadRequest) => agentApi.call(api.load, { body }),
+  });
+  const unload = useMutation({ mutationFn: () => agentApi.call(api.unload) });
 
   const status = runtime.data;
   const modelId = selected || status?.model?.id || models.data?.models[0]?.id || "";
@@ -86,7 +90,8 @@ export function ModelPanel() {
   const kvKey = draft.kvCacheKeyType ?? "f16";
   const plan = useQuery({
     queryKey: ["agent", "plan", modelId, contextSize, kvKey],
-    queryFn: () => agentHttp.plan(modelId, contextSize, kvKey),
+    queryFn: () =>
+      agentApi.call(api.plan, { query: { model: modelId, contextSize, kvCacheType: kvKey } }),
     enabled: modelId !== "" && contextSize >= 256,
     staleTime: 10_000,
   });

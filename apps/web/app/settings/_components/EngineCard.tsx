@@ -1,12 +1,12 @@
 "use client";
 
-import type { EnginePreference } from "@quantdeck/shared";
+import { api, type EnginePreference } from "@quantdeck/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { field, secondaryButton as button } from "@/components/formStyles";
 import { UsageBar } from "@/components/UsageBar";
-import { agentHttp } from "@/lib/agent/httpClient";
+import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 
@@ -20,10 +20,14 @@ export function EngineCard() {
     onSuccess: (data: NonNullable<typeof engine.data>) =>
       queryClient.setQueryData(agentQueries.engine().queryKey, data),
   };
-  const build = useMutation({ mutationFn: agentHttp.buildEngine, ...onStatus });
-  const prefer = useMutation({ mutationFn: agentHttp.setEnginePreference, ...onStatus });
+  const build = useMutation({ mutationFn: () => agentApi.call(api.buildEngine), ...onStatus });
+  const prefer = useMutation({
+    mutationFn: (preference: EnginePreference) =>
+      agentApi.call(api.setEnginePreference, { body: { preference } }),
+    ...onStatus,
+  });
   const bench = useMutation({
-    mutationFn: agentHttp.bench,
+    mutationFn: () => agentApi.call(api.bench),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: agentQueries.engine().queryKey }),
   });
   const data = engine.data;

@@ -1,0 +1,244 @@
+import { z } from "zod";
+import {
+  compareRunSchema,
+  compareRunsQuerySchema,
+  compareRunsResponseSchema,
+  sandboxStatusSchema,
+  startCompareRequestSchema,
+} from "../protocol/compare";
+import {
+  downloadJobSchema,
+  downloadsResponseSchema,
+  startDownloadRequestSchema,
+} from "../protocol/downloads";
+import { hardwareInfoSchema } from "../protocol/hardware";
+import { localModelsResponseSchema } from "../protocol/models";
+import { monitorHistorySchema } from "../protocol/monitor";
+import {
+  catalogResponseSchema,
+  fitPlanSchema,
+  hubRepoResponseSchema,
+  planRequestSchema,
+} from "../protocol/planner";
+import {
+  benchResultSchema,
+  enginePreferenceSchema,
+  engineStatusSchema,
+  generationRequestSchema,
+  generationResultSchema,
+  loadedModelSchema,
+  loadRequestSchema,
+  runtimeStatusSchema,
+} from "../protocol/runtime";
+import { settingsResponseSchema, updateSettingsRequestSchema } from "../protocol/settings";
+import {
+  agentStatusSchema,
+  authStateSchema,
+  healthResponseSchema,
+  loginRequestSchema,
+  logsResponseSchema,
+} from "../protocol/status";
+import { defineRoute } from "./route";
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const deletedSchema = z.object({ deleted: z.string() });
+
+/** POST /api/runtime/generate: the whole answer in one response. */
+export const httpGenerateRequestSchema = z.object({
+  /** Loads this model first when another (or none) is loaded. */
+  model: z.string().min(1).max(1024).optional(),
+  request: generationRequestSchema,
+  /** Return the token ids the model was given (prompt inspection, tests). */
+  returnPromptTokens: z.boolean().optional(),
+});
+
+/**
+ * The agent's HTTP API, every JSON endpoint and the file ones, declared once. The agent
+ * registers its handlers from it, and the dashboard, the CLI and the tests call it through
+ * `ApiClient`; a path, method or schema changed here changes for all of them.
+ * The OpenAI-compatible /v1 endpoints follow OpenAI's API instead and live in the agent.
+ */
+export const api = {
+  health: defineRoute({ method: "GET", path: "/api/health", response: healthResponseSchema }),
+  status: defineRoute({ method: "GET", path: "/api/status", response: agentStatusSchema }),
+  /** The agent's last log lines, oldest first. */
+  logs: defineRoute({
+    method: "GET",
+    path: "/api/logs",
+    query: z.object({ lines: z.coerce.number().int().min(1).max(1000).default(200) }),
+    response: logsResponseSchema,
+  }),
+
+  auth: defineRoute({ method: "GET", path: "/api/auth", response: authStateSchema }),
+  login: defineRoute({
+    method: "POST",
+    path: "/api/auth/login",
+    body: loginRequestSchema,
+    response: authStateSchema,
+  }),
+  logout: defineRoute({ method: "POST", path: "/api/auth/logout", response: authStateSchema }),
+
+  models: defineRoute({ method: "GET", path: "/api/models", response: localModelsResponseSchema }),
+  /** Removes a model's files from the models folder. */
+  deleteModel: defineRoute({
+    method: "DELETE",
+    path: "/api/models",
+    query: z.object({ id: z.string().min(1).max(1024) }),
+    response: deletedSchema,
+  }),
+
+  runtime: defineRoute({ method: "GET", path: "/api/runtime", response: runtimeStatusSchema }),
+  load: defineRoute({
+    method: "POST",
+    path: "/api/runtime/load",
+    body: loadRequestSchema,
+    response: loadedModelSchema,
+  }),
+  unload: defineRoute({
+    method: "POST",
+    path: "/api/runtime/unload",
+    response: runtimeStatusSchema,
+  }),
+  /** Streaming clients use the WebSocket or /v1 instead. */
+  generate: defineRoute({
+    method: "POST",
+    path: "/api/runtime/generate",
+    body: httpGenerateRequestSchema,
+    response: generationResultSchema.extend({ promptTokenIds: z.array(z.number()).optional() }),
+  }),
+  /** llama-bench pp512 / tg128 at the loaded model's settings. */
+  bench: defineRoute({ method: "POST", path: "/api/runtime/bench", response: benchResultSchema }),
+
+  hardware: defineRoute({ method: "GET", path: "/api/hardware", response: hardwareInfoSchema }),
+  /** Whether a model on disk or a catalog quant fits this machine, and how to load it. */
+  plan: defineRoute({
+    method: "GET",
+    path: "/api/plan",
+    query: planRequestSchema,
+    response: fitPlanSchema,
+  }),
+  catalog: defineRoute({ method: "GET", path: "/api/catalog", response: catalogResponseSchema }),
+  /** A hub repository's GGUF models, grouped by quant. */
+  hubRepo: defineRoute({
+    method: "GET",
+    path: "/api/hub/models/:org/:name",
+    params: z.object({ org: z.string().min(1).max(96), name: z.string().min(1).max(96) }),
+    query: z.object({ revision: z.string().min(1).max(256).default("main") }),
+    response: hubRepoResponseSchema,
+  }),
+
+  downloads: defineRoute({
+    method: "GET",
+    path: "/api/downloads",
+    response: downloadsResponseSchema,
+  }),
+  /** Starts a download, or attaches to the same one already running (200 then, not 201). */
+  startDownload: defineRoute({
+    method: "POST",
+    path: "/api/downloads",
+    body: startDownloadRequestSchema,
+    response: downloadJobSchema,
+    status: 201,
+  }),
+  pauseDownload: defineRoute({
+    method: "POST",
+    path: "/api/downloads/:id/pause",
+    params: idParams,
+    response: downloadJobSchema,
+  }),
+  resumeDownload: defineRoute({
+    method: "POST",
+    path: "/api/downloads/:id/resume",
+    params: idParams,
+    response: downloadJobSchema,
+  }),
+  cancelDownload: defineRoute({
+    method: "POST",
+    path: "/api/downloads/:id/cancel",
+    params: idParams,
+    response: downloadJobSchema,
+  }),
+
+  settings: defineRoute({ method: "GET", path: "/api/settings", response: settingsResponseSchema }),
+  updateSettings: defineRoute({
+    method: "PUT",
+    path: "/api/settings",
+    body: updateSettingsRequestSchema,
+    response: settingsResponseSchema,
+  }),
+
+  /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
+  monitor: defineRoute({ method: "GET", path: "/api/monitor", response: monitorHistorySchema }),
+  /** Prometheus' text format. */
+  metrics: defineRoute({ method: "GET", path: "/metrics" }),
+
+  /** Whether generated programs can run here, and what to install if not. */
+  sandbox: defineRoute({
+    method: "GET",
+    path: "/api/compare/sandbox",
+    query: z.object({ refresh: z.enum(["0", "1"]).optional() }),
+    response: sandboxStatusSchema,
+  }),
+  compareRuns: defineRoute({
+    method: "GET",
+    path: "/api/compare/runs",
+    query: compareRunsQuerySchema,
+    response: compareRunsResponseSchema,
+  }),
+  startCompare: defineRoute({
+    method: "POST",
+    path: "/api/compare/runs",
+    body: startCompareRequestSchema,
+    response: compareRunSchema,
+    status: 201,
+  }),
+  compareRun: defineRoute({
+    method: "GET",
+    path: "/api/compare/runs/:id",
+    params: idParams,
+    response: compareRunSchema,
+  }),
+  cancelCompare: defineRoute({
+    method: "POST",
+    path: "/api/compare/runs/:id/cancel",
+    params: idParams,
+    response: compareRunSchema,
+  }),
+  deleteCompare: defineRoute({
+    method: "DELETE",
+    path: "/api/compare/runs/:id",
+    params: idParams,
+    response: deletedSchema,
+  }),
+  /** A program's recording (VP8 WebM), with Range so players can seek. */
+  compareRecording: defineRoute({
+    method: "GET",
+    path: "/api/compare/runs/:id/answers/:index/recording",
+    params: idParams.extend({ index: z.string().max(12) }),
+  }),
+  /** The whole run as one self-contained HTML file. */
+  compareExport: defineRoute({
+    method: "GET",
+    path: "/api/compare/runs/:id/export",
+    params: idParams,
+  }),
+
+  /** Which engine serves and why, the llama-server build, and benchmarks. */
+  engine: defineRoute({ method: "GET", path: "/api/engine", response: engineStatusSchema }),
+  setEnginePreference: defineRoute({
+    method: "PUT",
+    path: "/api/engine",
+    body: z.object({ preference: enginePreferenceSchema }),
+    response: engineStatusSchema,
+  }),
+  /** Builds llama-server, llama-bench and rpc-server (minutes); progress on the `engine` topic. */
+  buildEngine: defineRoute({
+    method: "POST",
+    path: "/api/engine/build",
+    response: engineStatusSchema,
+    status: 202,
+  }),
+};
+
+export type Api = typeof api;
+export type RouteName = keyof Api;
