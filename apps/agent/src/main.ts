@@ -1,54 +1,10 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { hostname } from "node:os";
-import { dirname, join } from "node:path";
-import {
-  PROTOCOL_VERSION,
-  type AgentStatus,
-  type ModelSummary,
-  type SandboxStatus,
-} from "@quantdeck/shared";
-import packageJson from "../package.json" with { type: "json" };
-import { createHttpApp } from "./api/createHttpApp.js";
-import { CompareRunner } from "./compare/CompareRunner.js";
-import { EngineBuilder } from "./engines/EngineBuilder.js";
-import { EngineManager } from "./engines/EngineManager.js";
-import { CompareStore } from "./compare/CompareStore.js";
-import { detectSandbox } from "./compare/sandbox/detectSandbox.js";
-import { startServer } from "./api/startServer.js";
-import { WebSocketHub } from "./api/WebSocketHub.js";
-import { AgentEvents } from "./AgentEvents.js";
-import { SessionStore } from "./api/security/SessionStore.js";
-import { DownloadManager } from "./downloads/DownloadManager.js";
-import { DownloadStore } from "./downloads/DownloadStore.js";
-import { HubClient } from "./downloads/HubClient.js";
-import { openDatabase } from "./store/openDatabase.js";
-import { SettingsStore } from "./store/SettingsStore.js";
+import { createAgent } from "./createAgent.js";
 import { ConfigError, loadConfig, type AgentConfig } from "./env.js";
-import { cacheProbe } from "./hardware/cacheProbe.js";
-import { detectNvidiaGpus } from "./hardware/detectNvidiaGpus.js";
-import { probeHardware } from "./hardware/probeHardware.js";
-import { readPhysicalCores } from "./hardware/readCpuCores.js";
-import { demoModelPath, ensureDemoModel, hasAnyModel } from "./models/ensureDemoModel.js";
-import { ModelRegistry, modelRoots, type LocalModel } from "./models/ModelRegistry.js";
-import { ResourceSampler } from "./monitor/ResourceSampler.js";
-import { readGgufHeader } from "./models/readGgufHeader.js";
-import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
-import { GenerationQueue } from "./runtime/GenerationQueue.js";
-import { Runtime } from "./runtime/Runtime.js";
+import { PROTOCOL_VERSION } from "@quantdeck/shared";
+import packageJson from "../package.json" with { type: "json" };
 import { log } from "./util/log.js";
 
-const AGENT_VERSION = packageJson.version;
-/** llama.cpp's source as node-llama-cpp ships it: the same version as the binding. */
-const LLAMA_CPP_SOURCE = join(
-  dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
-  "..",
-  "llama",
-  "gitRelease.bundle",
-);
-const STATUS_INTERVAL_MS = 5_000;
-
-/** Composition root: configuration → modules → servers, and a clean shutdown. */
+/** The agent as a process: configuration from the environment, signals, and exit codes. */
 async function main() {
   let config: AgentConfig;
   try {
@@ -61,188 +17,16 @@ async function main() {
     throw error;
   }
 
-  const startedAt = new Date();
-  let demoModel: ModelSummary | null = null;
-  if (
-    !config.noDemoModel &&
-    (existsSync(demoModelPath(config.dataDir)) || !(await hasAnyModel(config.modelsDir)))
-  ) {
-    demoModel = ensureDemoModel(config.dataDir);
-    log.info("demo model ready", {
-      file: demoModel.fileName,
-      bytes: demoModel.sizeBytes,
-      synthetic: true,
-    });
-  }
-  const demoEntry: LocalModel | null = demoModel && {
-    ...demoModel,
-    path: demoModelPath(config.dataDir),
-    files: [demoModelPath(config.dataDir)],
-    header: await readGgufHeader(demoModelPath(config.dataDir)),
-  };
-
-  // First: every module announces through it; the WebSocket hub subscribes once it exists.
-  const events = new AgentEvents();
-  const db = openDatabase(join(config.dataDir, "quantdeck.db"));
-  const settings = new SettingsStore(db);
-  const supervisor = new EngineSupervisor(config.gpu === "off" ? false : "auto");
-  const engines = new EngineManager(
-    supervisor,
-    new EngineBuilder(config.engineCacheDir, LLAMA_CPP_SOURCE),
-    settings,
-    config.engine,
-    (status) => events.emit("engine", status),
-    config.llamaServerPath,
-  );
-  const { choice, factory } = await engines.initialChoice();
-  await supervisor.switchEngine(factory, choice);
-  const registry = new ModelRegistry(
-    () =>
-      modelRoots(config.modelsDir, config.huggingFaceCache, [
-        ...config.extraModelDirs,
-        ...settings.get().extraModelDirs,
-      ]),
-    () => demoEntry,
-  );
-  const queue = new GenerationQueue(
-    supervisor,
-    (event, ownerId) => {
-      runtime.observe(event);
-      events.emit("generation", event, ownerId);
-    },
-    config.maxQueue,
-  );
-  const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores());
-
-  const probe = cacheProbe(() =>
-    probeHardware({
-      modelsDir: config.modelsDir,
-      dataDir: config.dataDir,
-      engineView: () => supervisor.probeDevices(),
-    }),
-  );
-  const sampler = new ResourceSampler(
-    {
-      enginePid: () => supervisor.enginePid ?? null,
-      generation: () => ({ tokensTotal: queue.tokensTotal, ...queue.counts() }),
-      // Only nvidia-smi's answer is needed here; the full probe (engine included) stays lazy.
-      watchNvidiaGpus: (await detectNvidiaGpus()).gpus.length > 0,
-    },
-    (sample) => events.emit("monitor", sample),
-  );
-
-  const hubClient = new HubClient(
-    config.hubEndpoint,
-    () => settings.get().hubToken ?? config.hubToken,
-  );
-  const hubHost = new URL(config.hubEndpoint).hostname;
-  // Downloads may follow the hub's redirects to its own CDNs, and nowhere else.
-  const downloadHosts = {
-    names: [hubHost, ...config.downloadHosts],
-    domains: ["huggingface.co", "hf.co"],
-  };
-  const downloads = new DownloadManager(
-    new DownloadStore(db),
-    hubClient,
-    config.modelsDir,
-    config.downloads,
-    downloadHosts,
-    (job) => events.emit("downloads", job),
-  );
-
-  // Detecting the sandbox runs a few programs: once, again only when asked.
-  let sandboxStatus: Promise<SandboxStatus> | null = null;
-  const sandbox = (refresh = false) => {
-    if (refresh || !sandboxStatus) sandboxStatus = detectSandbox();
-    return sandboxStatus;
-  };
-  const compare = new CompareRunner(
-    new CompareStore(db),
-    runtime,
-    config.dataDir,
-    () => sandbox(),
-    (run) => events.emit("compare", run),
-  );
-
-  const getStatus = (): AgentStatus => ({
-    agentVersion: AGENT_VERSION,
-    protocolVersion: PROTOCOL_VERSION,
-    hostname: hostname(),
-    startedAt: startedAt.toISOString(),
-    uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    authRequired: config.token !== undefined,
-    demoModel,
-  });
-
-  const guard = {
-    token: config.token,
-    sessions: config.token === undefined ? undefined : new SessionStore(db, config.token),
-    tokenRequired: config.token !== undefined,
-    allowedHosts: [config.host, ...config.allowedHosts],
-  };
-  const hub = new WebSocketHub({
-    guard,
-    agentVersion: AGENT_VERSION,
-    protocolVersion: PROTOCOL_VERSION,
-    snapshots: {
-      status: getStatus,
-      runtime: () => runtime.status(),
-      monitor: () => sampler.history.latest,
-      downloads: () => downloads.list(),
-    },
-    generations: {
-      start: (message, ownerId) =>
-        runtime.startGeneration(message.request, message.model, { ownerId }),
-      cancel: (id) => queue.cancel(id),
-      cancelOwnedBy: (ownerId) => queue.cancelOwnedBy(ownerId),
-    },
-  });
-  events.on("generation", (event, ownerId) => hub.publishGeneration(event, ownerId));
-  events.on("monitor", (sample) => {
-    if (hub.hasSubscribers("monitor")) hub.publish("monitor", sample);
-  });
-  sampler.start();
-  events.on("downloads", (job) => hub.publish("downloads", job));
-  downloads.restore();
-  events.on("compare", (run) => hub.publish("compare", run));
-  events.on("engine", (status) => hub.publish("engine", status));
-  compare.restore();
-  supervisor.on("status", () => hub.publish("runtime", runtime.status()));
-
-  const app = createHttpApp({
-    guard,
-    agentVersion: AGENT_VERSION,
-    protocolVersion: PROTOCOL_VERSION,
-    getStatus,
-    runtime,
-    probeHardware: probe,
-    sampler,
-    hub: hubClient,
-    downloads,
-    settings: {
-      store: settings,
-      modelsDir: config.modelsDir,
-      configuredModelDirs: config.extraModelDirs,
-      hubEndpoint: config.hubEndpoint,
-      environmentHubToken: config.hubToken,
-    },
-    compare: { runner: compare, sandbox },
-    engines,
-    websocketClients: () => hub.clientCount,
-  });
-  const server = await startServer(app, hub, config.host, config.port);
-  const statusTimer = setInterval(() => {
-    if (hub.hasSubscribers("status")) hub.publish("status", getStatus());
-  }, STATUS_INTERVAL_MS);
-
+  const agent = await createAgent(config);
+  const { port } = await agent.listen();
   const shownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
   log.info("agent listening", {
-    url: `http://${shownHost}:${server.port}`,
-    version: AGENT_VERSION,
+    url: `http://${shownHost}:${port}`,
+    version: packageJson.version,
     protocol: PROTOCOL_VERSION,
     auth: config.token ? "token" : "loopback-only",
-    engine: choice.kind,
-    enginePid: supervisor.enginePid,
+    engine: agent.engine,
+    enginePid: agent.enginePid(),
   });
 
   let stopping = false;
@@ -250,19 +34,13 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
-    clearInterval(statusTimer);
-    sampler.stop();
-    downloads.close();
-    hub.close();
-    await Promise.all([server.close(), supervisor.stop()]);
-    db.close();
+    await agent.close();
     log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
-
 // A bug in one module must not take the agent down with every client and download it
 // serves. Each edge (HTTP, upgrade, WebSocket message, child output) catches its own
 // errors; these are the last net under them, and a line in the log says where it tore.

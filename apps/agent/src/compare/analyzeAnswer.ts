@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { CompareCheck, ComparePromptKind } from "@quantdeck/shared";
 import { extractPythonCode } from "./extractCode.js";
 import { checksFor, runChecks } from "./requirementChecks.js";
+import { bundledFile } from "../util/bundledFile.js";
 
 export interface AnswerAnalysis {
   code: string | null;
@@ -9,7 +10,7 @@ export interface AnswerAnalysis {
 }
 
 /** Next to the agent's bundle (dist/), built from analyzeAnswerThread.ts. */
-const ENTRY = new URL("./analyzeAnswerThread.js", import.meta.url);
+const ENTRY = bundledFile("analyzeAnswerThread.js");
 /** Far more than any real answer needs (milliseconds); a crafted one is stopped here. */
 const TIME_BUDGET_MS = 10_000;
 

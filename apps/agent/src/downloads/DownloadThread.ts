@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { RangeProgress, RangeRequest } from "./fetchRange.js";
 import { TransferError } from "./TransferError.js";
+import { bundledFile } from "../util/bundledFile.js";
 
 export type ToDownloadThread =
   { type: "fetch"; id: number; request: RangeRequest } | { type: "abort"; id: number };
@@ -21,7 +22,7 @@ interface Call {
 }
 
 /** Next to the agent's bundle (dist/), built from downloadThreadEntry.ts. */
-const ENTRY = new URL("./downloadThread.js", import.meta.url);
+const ENTRY = bundledFile("downloadThread.js");
 
 /**
  * The agent's side of the download thread: fetchRange, run there. The thread starts with

@@ -25,6 +25,8 @@ export interface ApiClientOptions {
   /** The browser's fetch option: whether to send this origin's cookies. */
   credentials?: "same-origin" | "include" | "omit";
   toError: (failure: ApiFailure, route: ApiRoute) => Error;
+  /** Another way to send the request than the global fetch (an in-process app's `request`). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** The error a client throws when no better one is given: the failure, as it happened. */
@@ -103,7 +105,7 @@ export class ApiClient {
     const { params, query, body } = input;
     let response: Response;
     try {
-      response = await fetch(this.urlOf(route, { params, query }), {
+      response = await (this.options.fetch ?? fetch)(this.urlOf(route, { params, query }), {
         method: route.method,
         headers: {
           Accept: "application/json",

@@ -12,16 +12,16 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import type { CompareExecution } from "@quantdeck/shared";
 import { analyzeFrames } from "./analyzeFrames.js";
 import { lastTraceback, limitThatStopped } from "./describeOutcome.js";
 import { readSandboxFiles } from "./readSandboxFiles.js";
 import { SandboxCgroup } from "./sandboxCgroup.js";
+import { bundledFile } from "../../util/bundledFile.js";
 
 /** Ships next to this module in src/ and next to the bundle in dist/ (build.mjs copies it). */
-const INSIDE_SCRIPT = fileURLToPath(new URL("./insideSandbox.sh", import.meta.url));
+const INSIDE_SCRIPT = bundledFile("insideSandbox.sh");
 
 /** The account programs run as when the agent is root: then the process limit applies. */
 const NOBODY = 65534;

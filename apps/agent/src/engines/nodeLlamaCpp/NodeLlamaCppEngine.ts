@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { fileURLToPath } from "node:url";
 import { tiedToAgent } from "../../util/tiedToAgent.js";
 import type { Engine } from "../Engine.js";
 import type { EngineEvent, EngineRequest } from "../../runtime/engineMessages.js";
+import { bundledFile } from "../../util/bundledFile.js";
 
 /** The built worker sits next to the built agent (both bundled into dist/). */
-const WORKER_ENTRY = fileURLToPath(new URL("./engineWorker.js", import.meta.url));
+const WORKER_ENTRY = bundledFile("engineWorker.js");
 
 /**
  * The first engine: node-llama-cpp in a child process of its own (the worker, the only code
