@@ -18,3 +18,5 @@ export * from "./api/route";
 export * from "./api/routes";
 export * from "./api/ApiClient";
 export * from "./socket/AgentSocketCore";
+export * from "./i18n/agentText";
+export * from "./i18n/errorText";

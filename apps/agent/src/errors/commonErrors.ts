@@ -32,6 +32,7 @@ export const promptTooLong = (promptTokens: number | null, contextSize: number) 
       promptTokens === null
         ? `The prompt does not fit the context of ${contextSize} tokens`
         : `The prompt is ${promptTokens} tokens; the context holds ${contextSize}`,
+    values: { contextSize },
     hint: "Shorten the prompt or the conversation, or load the model with a larger context size.",
   });
 
@@ -47,6 +48,7 @@ export const busy = (waiting: number) =>
   new AgentError({
     code: "busy",
     title: `The engine is busy (${waiting} requests waiting)`,
+    values: { waiting },
     hint: "Retry in a few seconds, or load the model with more parallel slots.",
   });
 

@@ -104,12 +104,12 @@ describe("planFit for DeepSeek-V3-0324", () => {
     expect(small.predicted.vramBytes).toBeLessThan(24 * GiB);
     // The guide's table says 5 layers for a 24 GB card and a 1.73-bit file; the plan explains why it differs.
     expect(small.ruleOfThumb.gpuLayers).toBe(5);
-    expect(small.ruleOfThumb.comparison).toContain("routed experts");
+    expect(small.ruleOfThumb.comparison.text).toContain("routed experts");
 
     const q2 = plan("Q2_K_XL", desktop24);
     expect(q2.verdict).toBe("needsMoreMemory");
     expect(q2.shortfallBytes / GB).toBeGreaterThan(10);
-    expect(q2.notes.join(" ")).toContain("more RAM");
+    expect(q2.notes.map((n) => n.text).join(" ")).toContain("more RAM");
     // This ~246 GB mix is nearest the guide's 212 GB row: 2 layers on a 24 GB card.
     expect(q2.ruleOfThumb.gpuLayers).toBe(2);
   });
@@ -145,7 +145,7 @@ describe("planFit for DeepSeek-V3-0324", () => {
     });
     expect(p.tensorSplit).toHaveLength(8);
     expect(p.tokensPerSecond.low).toBeGreaterThan(plan("Q2_K_XL", a100).tokensPerSecond.high);
-    expect(p.formula).toContain("4800 GB/s (datasheet)");
+    expect(p.formula.text).toContain("4800 GB/s (datasheet)");
   });
 
   it("tells a small CPU-only box how much it is short", () => {

@@ -1,4 +1,12 @@
-import type { CpuInfo, FitPlan, GpuInfo, KvCacheType, MemoryInfo } from "@quantdeck/shared";
+import {
+  agentText,
+  type AgentText,
+  type CpuInfo,
+  type FitPlan,
+  type GpuInfo,
+  type KvCacheType,
+  type MemoryInfo,
+} from "@quantdeck/shared";
 import type { LayerBytes, ModelAnatomy } from "../catalog/modelAnatomy.js";
 import { guideRuleOfThumb } from "./guideRuleOfThumb.js";
 import { cpuBandwidthGBs, gpuBandwidthGBs } from "./memoryBandwidth.js";
@@ -52,7 +60,7 @@ export function planFit(
   const activeShare =
     moe && anatomy.expertCount > 0 ? anatomy.expertUsedCount / anatomy.expertCount : 1;
   const allLayerBytes = sum(layers.map(layerTotal));
-  const notes: string[] = [];
+  const notes: AgentText[] = [];
 
   // Bytes read per token, per layer: every non-expert weight, and the routed experts in use.
   const activeOf = (l: LayerBytes, expertsToo = true) =>
@@ -90,9 +98,7 @@ export function planFit(
       n--;
     }
     cpuMoeLayers = n;
-    notes.push(
-      "Routed experts in RAM need llama.cpp's own server engine (--n-cpu-moe / -ot exps=CPU); node-llama-cpp can only offload whole layers. Until that engine is built on this box, load with whole-layer offload.",
-    );
+    notes.push(agentText("plan.note.expertsNeedServer"));
     gpuBytes = gpuBudget - room;
     gpuActive =
       sum(layers.map((l) => activeOf(l, false))) +
@@ -139,9 +145,7 @@ export function planFit(
     shortfallBytes = ramBytes - ramBudget;
     verdict =
       ramBytes <= ramBudget + hardware.memory.swapFreeBytes ? "willSwap" : "needsMoreMemory";
-    notes.push(
-      `${gb(shortfallBytes)} more RAM is needed to keep the model in memory. With mmap it still loads and runs, reading weights from disk on every token: expect well under 1 token/s.`,
-    );
+    notes.push(agentText("plan.note.shortfall", { shortfall: gb(shortfallBytes) }));
   }
 
   const gpuBw = hardware.gpus.map(gpuBandwidthGBs);
@@ -155,15 +159,26 @@ export function planFit(
     low: round(peak * EFFICIENCY.low * swapPenalty),
     high: round(peak * EFFICIENCY.high * swapPenalty),
   };
-  const formula =
-    `tok/s ≈ efficiency (${EFFICIENCY.low}–${EFFICIENCY.high}) ÷ (bytes read per token on the GPUs ÷ GPU bandwidth + bytes read per token in RAM ÷ RAM bandwidth). ` +
-    `Bytes per token: every attention, dense and shared-expert weight plus the output layer, and the routed experts in use` +
-    (moe ? ` (${anatomy.expertUsedCount} of ${anatomy.expertCount})` : "") +
-    `: ${gb(gpuActive)} on the GPUs and ${gb(cpuActive)} in RAM here. ` +
-    (gpuBw.length
-      ? `GPU bandwidth ${gpuBandwidth} GB/s${gpuBw.every((b) => b.known) ? " (datasheet)" : " (assumed: card not in the table)"}; `
-      : "") +
-    `RAM bandwidth ${cpuBandwidth} GB/s (assumed from ${hardware.cpu.physicalCores} cores; the OS does not report it).`;
+  const formula = agentText("plan.formula", {
+    effLow: EFFICIENCY.low,
+    effHigh: EFFICIENCY.high,
+    experts: moe
+      ? agentText("plan.formula.experts", {
+          used: anatomy.expertUsedCount,
+          count: anatomy.expertCount,
+        })
+      : "",
+    gpuActive: gb(gpuActive),
+    cpuActive: gb(cpuActive),
+    gpu: gpuBw.length
+      ? agentText(
+          gpuBw.every((b) => b.known) ? "plan.formula.gpuDatasheet" : "plan.formula.gpuAssumed",
+          { bandwidth: gpuBandwidth },
+        )
+      : "",
+    cpuBandwidth,
+    cores: hardware.cpu.physicalCores,
+  });
 
   const vramTotalGB = sum(hardware.gpus.map((g) => g.vramTotalBytes)) / 1e9;
   const guide = guideRuleOfThumb(anatomy.totalBytes / 1e9, vramTotalGB);
@@ -220,23 +235,26 @@ function compareWithGuide(
   layerCount: number,
   guideLayers: number | null,
   anatomy: ModelAnatomy,
-): string {
-  if (guideLayers === null) return "The guide gives no GPU figure for this case.";
+): AgentText {
+  if (guideLayers === null) return agentText("plan.guide.none");
   const expertShare = Math.round(
     (sum(anatomy.layers.map((l) => l.routedExperts)) / anatomy.totalBytes) * 100,
   );
   switch (strategy) {
     case "expertsOnCpu":
-      return (
-        `The guide offloads ${guideLayers} whole layers. This plan instead puts all ${layerCount} layers' attention and shared experts on the GPUs and keeps the routed experts ` +
-        `of ${cpuMoeLayers} layers in RAM: the experts are ${expertShare}% of the bytes but only ${anatomy.expertUsedCount} of ${anatomy.expertCount} are read per token, ` +
-        `so the GPUs hold the weights read on every token (llama.cpp's -ot ".ffn_.*_exps.=CPU" / --n-cpu-moe).`
-      );
+      return agentText("plan.guide.expertsOnCpu", {
+        guideLayers,
+        layerCount,
+        cpuMoeLayers: cpuMoeLayers ?? 0,
+        expertShare,
+        used: anatomy.expertUsedCount,
+        count: anatomy.expertCount,
+      });
     case "layerOffload":
-      return `The guide's table gives ${guideLayers} layers for the nearest case; this plan fits ${gpuLayers} from the real tensor sizes, the free VRAM now and a KV cache for this context.`;
+      return agentText("plan.guide.layerOffload", { guideLayers, gpuLayers });
     case "allOnGpu":
-      return `Everything fits on the GPUs (the guide's table, made for smaller cards, gives ${guideLayers}).`;
+      return agentText("plan.guide.allOnGpu", { guideLayers });
     case "cpuOnly":
-      return "No usable GPU: everything runs on the CPU, as the guide suggests without --n-gpu-layers.";
+      return agentText("plan.guide.cpuOnly");
   }
 }

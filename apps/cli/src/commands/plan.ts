@@ -51,11 +51,11 @@ export const planCommand: Command = {
         "Speed",
         `${plan.tokensPerSecond.low.toFixed(1)}–${plan.tokensPerSecond.high.toFixed(1)} tok/s expected`,
       ],
-      ["How", plan.formula],
-      ["The guide", plan.ruleOfThumb.comparison],
+      ["How", plan.formula.text],
+      ["The guide", plan.ruleOfThumb.comparison.text],
     ];
     if (plan.shortfallBytes > 0) rows.splice(1, 0, ["Short by", formatBytes(plan.shortfallBytes)]);
-    for (const note of plan.notes) rows.push(["Note", note]);
+    for (const note of plan.notes) rows.push(["Note", note.text]);
     stdout.write(keyValues(rows) + "\n");
   },
 };

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { useAgentSocket } from "@/lib/agent/AgentProvider";
-import { AgentHttpError } from "@/lib/agent/AgentHttpError";
+import { ErrorNote } from "@/components/ErrorNote";
 import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -30,7 +30,6 @@ export function LoginCard() {
     event.preventDefault();
     login.mutate({ token });
   };
-  const error = login.error instanceof AgentHttpError ? login.error.apiError : undefined;
   return (
     <Card title={t("login.title")} testId="login-card">
       <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">{t("login.explain")}</p>
@@ -54,11 +53,10 @@ export function LoginCard() {
           {t("login.submit")}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="mt-3 text-sm text-red-600 dark:text-red-400">
-          {error.title}
-          {error.hint && <span className="block text-zinc-500">{error.hint}</span>}
-        </p>
+      {login.error && (
+        <div className="mt-3">
+          <ErrorNote error={login.error} />
+        </div>
       )}
     </Card>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { renderAgentText } from "@quantdeck/shared";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Card, Field } from "@/components/Card";
@@ -10,7 +11,7 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 
 /** The catalog's answer for this box: which DeepSeek-V3-0324 quant, and how it would run. */
 export function RecommendationCard() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { data } = useQuery(agentQueries.catalog());
   const quant = data?.quants.find((q) => q.id === data.recommendedQuantId);
   return (
@@ -36,7 +37,9 @@ export function RecommendationCard() {
             </Field>
             <Field label={t("rec.speed")}>{formatSpeedRange(quant.plan.tokensPerSecond, t)}</Field>
           </dl>
-          <p className="text-xs text-zinc-500">{quant.plan.ruleOfThumb.comparison}</p>
+          <p className="text-xs text-zinc-500">
+            {renderAgentText(quant.plan.ruleOfThumb.comparison, locale)}
+          </p>
         </div>
       ) : (
         <p className="text-sm text-zinc-500">—</p>

@@ -63,6 +63,8 @@ export const apiErrorSchema = z.object({
   code: errorCodeSchema,
   title: z.string(),
   hint: z.string().optional(),
+  /** The figures in the title, so a dashboard can say it in its own language (ERROR_TEXT). */
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** Detail for logs and bug reports; never a stack trace or a local path. */
   cause: z.string().optional(),
 });

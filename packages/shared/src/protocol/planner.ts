@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentTextSchema } from "../i18n/agentText";
 import { kvCacheTypeSchema } from "./runtime";
 
 export const fitVerdictSchema = z.enum([
@@ -35,13 +36,13 @@ export const fitPlanSchema = z.object({
   shortfallBytes: z.number(),
   /** Expected generation speed from memory bandwidth; `formula` says how. */
   tokensPerSecond: z.object({ low: z.number(), high: z.number() }),
-  formula: z.string(),
+  formula: agentTextSchema,
   ruleOfThumb: z.object({
     gpuLayers: z.number().int().nullable(),
     source: z.string(),
-    comparison: z.string(),
+    comparison: agentTextSchema,
   }),
-  notes: z.array(z.string()),
+  notes: z.array(agentTextSchema),
 });
 export type FitPlan = z.infer<typeof fitPlanSchema>;
 

@@ -3,6 +3,7 @@
 import {
   api,
   ENGINE_CAPABILITIES,
+  renderAgentText,
   knobOf,
   type KvCacheType,
   type LoadOptions,
@@ -320,9 +321,9 @@ export function ModelPanel() {
               tone={plan.data.predicted.ramBytes > hw.memory.availableBytes ? "red" : "emerald"}
             />
             <span>{formatSpeedRange(plan.data.tokensPerSecond, t)}</span>
-            {plan.data.notes.map((n) => (
-              <p key={n} className="text-amber-700 dark:text-amber-300">
-                {n}
+            {plan.data.notes.map((note) => (
+              <p key={note.key} className="text-amber-700 dark:text-amber-300">
+                {renderAgentText(note, locale)}
               </p>
             ))}
           </section>

@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+export type TextLocale = "en" | "ja";
+
+/**
+ * Every sentence the agent composes for people (planner notes, the speed formula, the
+ * guide comparison), in English and Japanese, in one place. The agent sends the key and
+ * the values with the English rendering (for the CLI, logs and other clients); the
+ * dashboard renders the key in its own language. Values may be texts themselves.
+ */
+export const AGENT_MESSAGES = {
+  "plan.note.expertsNeedServer": {
+    en: "Routed experts in RAM need llama.cpp's own server engine (--n-cpu-moe / -ot exps=CPU); node-llama-cpp can only offload whole layers. Until that engine is built on this box, load with whole-layer offload.",
+    ja: "ルーティングされたエキスパートを RAM に置くには llama.cpp 自身のサーバーエンジンが必要です（--n-cpu-moe / -ot exps=CPU）。node-llama-cpp はレイヤー単位でしかオフロードできません。このマシンでエンジンをビルドするまでは、レイヤー単位のオフロードで読み込んでください。",
+  },
+  "plan.note.shortfall": {
+    en: "{shortfall} more RAM is needed to keep the model in memory. With mmap it still loads and runs, reading weights from disk on every token: expect well under 1 token/s.",
+    ja: "モデルをメモリに載せるにはあと {shortfall} の RAM が必要です。mmap なら読み込んで動きますが、トークンごとに重みをディスクから読むため、1 トークン/秒を大きく下回ります。",
+  },
+  "plan.formula": {
+    en: "tok/s ≈ efficiency ({effLow}–{effHigh}) ÷ (bytes read per token on the GPUs ÷ GPU bandwidth + bytes read per token in RAM ÷ RAM bandwidth). Bytes per token: every attention, dense and shared-expert weight plus the output layer, and the routed experts in use{experts}: {gpuActive} on the GPUs and {cpuActive} in RAM here. {gpu}RAM bandwidth {cpuBandwidth} GB/s (assumed from {cores} cores; the OS does not report it).",
+    ja: "トークン/秒 ≈ 効率（{effLow}〜{effHigh}）÷（GPU 上で 1 トークンごとに読むバイト数 ÷ GPU 帯域 + RAM 上で 1 トークンごとに読むバイト数 ÷ RAM 帯域）。1 トークンごとに読むのは、アテンション・密な層・共有エキスパートの全重みと出力層、そして使われるルーティングエキスパート{experts}で、ここでは GPU 上 {gpuActive}、RAM 上 {cpuActive} です。{gpu}RAM 帯域 {cpuBandwidth} GB/s（{cores} コアからの推定。OS は報告しません）。",
+  },
+  "plan.formula.experts": { en: " ({used} of {count})", ja: "（{count} 個中 {used} 個）" },
+  "plan.formula.gpuDatasheet": {
+    en: "GPU bandwidth {bandwidth} GB/s (datasheet); ",
+    ja: "GPU 帯域 {bandwidth} GB/s（データシート）、",
+  },
+  "plan.formula.gpuAssumed": {
+    en: "GPU bandwidth {bandwidth} GB/s (assumed: card not in the table); ",
+    ja: "GPU 帯域 {bandwidth} GB/s（推定：表にないカード）、",
+  },
+  "plan.guide.none": {
+    en: "The guide gives no GPU figure for this case.",
+    ja: "このケースについてガイドに GPU の数値はありません。",
+  },
+  "plan.guide.expertsOnCpu": {
+    en: "The guide offloads {guideLayers} whole layers. This plan instead puts all {layerCount} layers' attention and shared experts on the GPUs and keeps the routed experts of {cpuMoeLayers} layers in RAM: the experts are {expertShare}% of the bytes but only {used} of {count} are read per token, so the GPUs hold the weights read on every token (llama.cpp's -ot \".ffn_.*_exps.=CPU\" / --n-cpu-moe).",
+    ja: 'ガイドは {guideLayers} レイヤーを丸ごとオフロードします。このプランでは代わりに全 {layerCount} レイヤーのアテンションと共有エキスパートを GPU に置き、{cpuMoeLayers} レイヤー分のルーティングエキスパートを RAM に残します。エキスパートはバイト数の {expertShare}% を占めますが、1 トークンごとに読むのは {count} 個中 {used} 個だけなので、毎トークン読む重みを GPU に置けます（llama.cpp の -ot ".ffn_.*_exps.=CPU" / --n-cpu-moe）。',
+  },
+  "plan.guide.layerOffload": {
+    en: "The guide's table gives {guideLayers} layers for the nearest case; this plan fits {gpuLayers} from the real tensor sizes, the free VRAM now and a KV cache for this context.",
+    ja: "ガイドの表は最も近いケースで {guideLayers} レイヤーです。このプランは実際のテンソルサイズ、現在の空き VRAM、このコンテキストの KV キャッシュから {gpuLayers} レイヤーを載せます。",
+  },
+  "plan.guide.allOnGpu": {
+    en: "Everything fits on the GPUs (the guide's table, made for smaller cards, gives {guideLayers}).",
+    ja: "すべて GPU に載ります（小さなカード向けのガイドの表では {guideLayers}）。",
+  },
+  "plan.guide.cpuOnly": {
+    en: "No usable GPU: everything runs on the CPU, as the guide suggests without --n-gpu-layers.",
+    ja: "使える GPU がありません。ガイドが --n-gpu-layers なしで示すとおり、すべて CPU で動かします。",
+  },
+} as const satisfies Record<string, Record<TextLocale, string>>;
+
+export type AgentMessageKey = keyof typeof AGENT_MESSAGES;
+
+export interface AgentText {
+  key: AgentMessageKey;
+  values: Record<string, string | number | AgentText>;
+  /** The English rendering, for clients that do not translate. */
+  text: string;
+}
+
+export const agentTextSchema: z.ZodType<AgentText> = z.lazy(() =>
+  z.object({
+    key: z.enum(Object.keys(AGENT_MESSAGES) as [AgentMessageKey, ...AgentMessageKey[]]),
+    values: z.record(z.string(), z.union([z.string(), z.number(), agentTextSchema])),
+    text: z.string(),
+  }),
+);
+
+/** Renders a text in `locale`, its nested texts too. */
+export function renderAgentText(text: AgentText, locale: TextLocale): string {
+  const template: string = AGENT_MESSAGES[text.key][locale];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = text.values[name];
+    if (value === undefined) return `{${name}}`;
+    return typeof value === "object" ? renderAgentText(value, locale) : String(value);
+  });
+}
+
+/** A text as the agent sends it: key, values and its English rendering. */
+export function agentText(
+  key: AgentMessageKey,
+  values: Record<string, string | number | AgentText> = {},
+): AgentText {
+  const text = { key, values, text: "" };
+  return { ...text, text: renderAgentText(text, "en") };
+}
