@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +38,28 @@ export async function startStack(options: {
       await browser.close();
       await dashboard.stop();
       await agent.stop();
+    },
+  };
+}
+
+/**
+ * The stack for every test of the calling file: started before them, stopped after.
+ * Read its parts inside tests (`stack.page`), once `beforeAll` has run.
+ */
+export function stackForFile(options: Parameters<typeof startStack>[0]): {
+  readonly current: Stack;
+} {
+  const holder: { current: Stack | undefined } = { current: undefined };
+  beforeAll(async () => {
+    holder.current = await startStack(options);
+  });
+  afterAll(async () => {
+    await holder.current?.stop();
+  });
+  return {
+    get current() {
+      if (!holder.current) throw new Error("the stack starts in beforeAll");
+      return holder.current;
     },
   };
 }

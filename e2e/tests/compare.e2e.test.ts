@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
+import { beforeAll, expect, it } from "vitest";
+import { SCREENSHOTS, stackForFile, type Stack } from "../support/stack.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HEPTAGON = readFileSync(
@@ -11,21 +11,13 @@ const HEPTAGON = readFileSync(
   "utf8",
 );
 
-let stack: Stack;
+const stack = stackForFile({
+  agentEnv: { QUANTDECK_GPU: "off" },
+  viewport: { width: 1600, height: 1000 },
+});
 let dashboard: Stack["dashboard"];
 let page: Page;
-
-beforeAll(async () => {
-  stack = await startStack({
-    agentEnv: { QUANTDECK_GPU: "off" },
-    viewport: { width: 1600, height: 1000 },
-  });
-  ({ dashboard, page } = stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+beforeAll(() => ({ dashboard, page } = stack.current));
 
 it("runs a full comparison with the demo model and shows it honestly, beside a program that works", async () => {
   await page.goto(`${dashboard.url}/compare`);

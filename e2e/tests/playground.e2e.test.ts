@@ -1,23 +1,15 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCREENSHOTS, startStack, type Stack } from "../support/stack.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SCREENSHOTS, stackForFile, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const stack = stackForFile({
+  agentEnv: { QUANTDECK_GPU: "off" },
+  viewport: { width: 1280, height: 900 },
+});
 let dashboard: Stack["dashboard"];
 let page: Page;
-
-beforeAll(async () => {
-  stack = await startStack({
-    agentEnv: { QUANTDECK_GPU: "off" },
-    viewport: { width: 1280, height: 900 },
-  });
-  ({ dashboard, page } = stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+beforeAll(() => ({ dashboard, page } = stack.current));
 
 describe("playground", () => {
   it("loads the demo model with the recommended q8_0 KV cache", async () => {

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { isLoopbackHost } from "./api/security/hostChecks.js";
 import { isExecutableFile } from "./util/isExecutableFile.js";
+import type { DownloadSettings } from "./downloads/JobRun.js";
 
 /**
  * The agent's configuration, from command-line flags first, then the environment.
@@ -35,14 +36,7 @@ export interface AgentConfig {
   /** Hub token (HF_TOKEN), sent to the hub's own host only. Defaults to none. */
   hubToken: string | undefined;
   /** Downloads: parallel connections, bytes per ranged request, and when a silent connection counts as stalled. */
-  downloads: {
-    connections: number;
-    chunkBytes: number;
-    stallMs: number;
-    syncIntervalMs: number;
-    retryBaseMs: number;
-    maxAttempts: number;
-  };
+  downloads: DownloadSettings;
   /** Hosts a download may be redirected to besides the hub's own (and *.huggingface.co, *.hf.co). */
   downloadHosts: string[];
   /** Which engine serves generation: "auto" (llama-server once built), or one of them. Defaults to "auto". */

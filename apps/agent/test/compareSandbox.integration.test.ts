@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectSandbox } from "../src/compare/sandbox/detectSandbox.js";
-import { runSandboxed, type SandboxLimits } from "../src/compare/sandbox/runSandboxed.js";
+import { runSandboxed } from "../src/compare/sandbox/runSandboxed.js";
+import type { SandboxLimits } from "../src/compare/sandbox/sandboxLayout.js";
 
 // Real bubblewrap, Xvfb, ffmpeg and Debian's Python (README setup and .ci/run install
 // them). These tests fail, not skip, when the sandbox is missing.

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { localeNames, locales, type Locale } from "@/lib/i18n/messages";
 import { themePreference } from "@/lib/theme";
+import { HiddenLabel } from "./HiddenLabel";
 
 /** Language and theme, in the header so they are one click away on every page. */
 export function PreferencesMenu({ testId = "language" }: { testId?: string }) {
@@ -21,9 +22,7 @@ export function PreferencesMenu({ testId = "language" }: { testId?: string }) {
     "rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-zinc-700";
   return (
     <div className="flex items-center gap-2">
-      <label className="sr-only" htmlFor={id}>
-        {t("nav.language")}
-      </label>
+      <HiddenLabel htmlFor={id}>{t("nav.language")}</HiddenLabel>
       <select
         id={id}
         data-testid={testId}

@@ -37,7 +37,6 @@ export const GgmlType = {
 } as const;
 
 export type GgmlTypeName = keyof typeof GgmlType;
-export type GgmlTypeId = (typeof GgmlType)[GgmlTypeName];
 
 /** Elements per block and bytes per block, from ggml's type traits. */
 const blockLayout: Record<GgmlTypeName, readonly [blockSize: number, bytesPerBlock: number]> = {

@@ -20,3 +20,4 @@ export * from "./api/ApiClient";
 export * from "./socket/AgentSocketCore";
 export * from "./i18n/agentText";
 export * from "./i18n/errorText";
+export * from "./i18n/fillTemplate";

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: a connection's life (upgrade checks, handshake, topics,
+// owned generations, backpressure, close) is one state machine per socket.
 import { generationFailed } from "../errors/commonErrors.js";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";

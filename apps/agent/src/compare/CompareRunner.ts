@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one run's steps (load, generate, check, sandbox, record) and
+// their saving and resuming are one sequence; split up, the order they rely on would be
+// spread over files.
 import { generationFailed } from "../errors/commonErrors.js";
 import { AgentError } from "../errors/AgentError.js";
 import { randomUUID } from "node:crypto";

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: a download's transfer (chunk scheduling over parallel
+// connections, retries, stalls, syncing, verifying, a full disk) shares one job's state.
 import { constants } from "node:fs";
 import { mkdir, open, rename, rm, stat, truncate, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";

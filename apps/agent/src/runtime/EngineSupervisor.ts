@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the engine's life (start, load, generate, crash, restart,
+// reload, mark a model bad) is one state machine, and its transitions read best together.
 import { EventEmitter } from "node:events";
 import {
   ENGINE_CAPABILITIES,

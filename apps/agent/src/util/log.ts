@@ -39,13 +39,9 @@ export function escapeControls(text: string): string {
   return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-let debugEnabled = false;
+/** Debug lines are for diagnosing, not for the journal: only with QUANTDECK_DEBUG=1. */
+const debugEnabled = process.env.QUANTDECK_DEBUG === "1";
 const recent: LogLine[] = [];
-
-/** Turns on debug lines (off by default: they are for diagnosing, not for the journal). */
-export function enableDebugLog(enabled: boolean): void {
-  debugEnabled = enabled;
-}
 
 /** The last `count` lines logged, oldest first. */
 export function recentLogLines(count: number): LogLine[] {

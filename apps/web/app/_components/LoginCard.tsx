@@ -9,6 +9,7 @@ import { ErrorNote } from "@/components/ErrorNote";
 import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+import { HiddenLabel } from "@/components/HiddenLabel";
 
 /** Shown when the agent requires a token and this browser has not signed in. */
 export function LoginCard() {
@@ -34,9 +35,7 @@ export function LoginCard() {
     <Card title={t("login.title")} testId="login-card">
       <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">{t("login.explain")}</p>
       <form onSubmit={onSubmit} className="flex flex-wrap gap-2">
-        <label className="sr-only" htmlFor="token">
-          {t("login.token")}
-        </label>
+        <HiddenLabel htmlFor="token">{t("login.token")}</HiddenLabel>
         <input
           id="token"
           type="password"

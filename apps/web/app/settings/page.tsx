@@ -11,6 +11,7 @@ import { EngineCard } from "./_components/EngineCard";
 import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+import { HiddenLabel } from "@/components/HiddenLabel";
 
 const input =
   "min-w-0 flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 font-mono text-sm dark:border-zinc-700";
@@ -114,9 +115,7 @@ export default function SettingsPage() {
               </ul>
             </div>
             <form onSubmit={addFolder} className="flex gap-2">
-              <label htmlFor="folder" className="sr-only">
-                {t("settings.addFolder")}
-              </label>
+              <HiddenLabel htmlFor="folder">{t("settings.addFolder")}</HiddenLabel>
               <input
                 id="folder"
                 data-testid="folder-input"
@@ -143,9 +142,7 @@ export default function SettingsPage() {
             </dl>
             <p data-testid="token-state">{t(`settings.tokenSet.${data.hubTokenSource}`)}</p>
             <form onSubmit={saveToken} className="flex gap-2">
-              <label htmlFor="hub-token" className="sr-only">
-                {t("settings.hubToken")}
-              </label>
+              <HiddenLabel htmlFor="hub-token">{t("settings.hubToken")}</HiddenLabel>
               <input
                 id="hub-token"
                 data-testid="hub-token"

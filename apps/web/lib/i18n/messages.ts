@@ -2,6 +2,7 @@
  * Every user-facing string of the dashboard, in English (en.ts) and Japanese (ja.ts).
  * Japanese must have every key English has (the type enforces it).
  */
+import { fillTemplate } from "@quantdeck/shared";
 import { en } from "./en";
 import { ja } from "./ja";
 
@@ -18,6 +19,5 @@ export function translate(
   key: MessageKey,
   vars: Record<string, string | number> = {},
 ): string {
-  const template: string = messages[locale][key];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return fillTemplate(messages[locale][key], (name) => vars[name]);
 }

@@ -239,6 +239,3 @@ export const api = {
     status: 202,
   }),
 };
-
-export type Api = typeof api;
-export type RouteName = keyof Api;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fillTemplate } from "./fillTemplate";
 
 export type TextLocale = "en" | "ja";
 
@@ -71,11 +72,9 @@ export const agentTextSchema: z.ZodType<AgentText> = z.lazy(() =>
 
 /** Renders a text in `locale`, its nested texts too. */
 export function renderAgentText(text: AgentText, locale: TextLocale): string {
-  const template: string = AGENT_MESSAGES[text.key][locale];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+  return fillTemplate(AGENT_MESSAGES[text.key][locale], (name) => {
     const value = text.values[name];
-    if (value === undefined) return `{${name}}`;
-    return typeof value === "object" ? renderAgentText(value, locale) : String(value);
+    return typeof value === "object" ? renderAgentText(value, locale) : value;
   });
 }
 

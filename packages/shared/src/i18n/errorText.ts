@@ -1,5 +1,6 @@
 import type { ErrorCode } from "../protocol/errors";
 import type { TextLocale } from "./agentText";
+import { fillTemplate } from "./fillTemplate";
 
 /**
  * What each error code means, in the dashboard's languages: the agent's own title and hint
@@ -8,69 +9,87 @@ import type { TextLocale } from "./agentText";
  * are the code's meaning in general, for clients and docs that list the codes.
  */
 export const ERROR_TEXT = {
-  badRequest: { en: "The request is not valid", ja: "リクエストが正しくありません" },
-  invalidMessage: { en: "The message is not valid", ja: "メッセージが正しくありません" },
-  unknownMessageType: { en: "Unknown message type", ja: "不明な種類のメッセージです" },
-  handshakeRequired: { en: "Say hello first", ja: "先にハンドシェイクが必要です" },
-  alreadyGreeted: { en: "Already connected", ja: "すでに接続済みです" },
-  unauthorized: {
-    en: "A token is needed, or the token is wrong",
-    ja: "トークンが必要か、トークンが間違っています",
+  en: {
+    badRequest: "The request is not valid",
+    invalidMessage: "The message is not valid",
+    unknownMessageType: "Unknown message type",
+    handshakeRequired: "Say hello first",
+    alreadyGreeted: "Already connected",
+    unauthorized: "A token is needed, or the token is wrong",
+    forbiddenHost: "This host name is not allowed",
+    forbiddenOrigin: "This origin is not allowed",
+    notFound: "Not found",
+    payloadTooLarge: "The request is too large",
+    agentUnreachable: "The agent does not answer",
+    unknownModel: "No such model",
+    incompleteModel: "The model's files are incomplete",
+    badModel: "The model file cannot be read",
+    invalidLoadOptions: "These load options do not work together",
+    modelNotLoaded: "No model is loaded",
+    modelInUse: "The model is in use",
+    modelNotDeletable: "This model cannot be deleted",
+    modelLoadFailed: "The model did not load",
+    engineCrashed: "The inference engine stopped unexpectedly",
+    engineUnavailable: "That engine is not available",
+    busy: "The engine is busy ({waiting} requests waiting)",
+    promptTooLong: "The prompt does not fit the context of {contextSize} tokens",
+    generationFailed: "The generation failed",
+    cancelled: "The generation was cancelled",
+    unknownRepo: "No such repository on the hub",
+    hubUnreachable: "The hub does not answer",
+    hubUnauthorized: "The hub refused the token, or needs one",
+    unknownDownload: "No such download",
+    noMatchingFiles: "No file matches",
+    notEnoughDisk: "Not enough disk space",
+    diskFull: "The disk is full",
+    checksumMismatch: "A downloaded file does not match its checksum",
+    downloadFailed: "The download failed",
+    unknownPrompt: "No such test prompt",
+    unknownCompareRun: "No such comparison",
+    tooManyRuns: "Too many comparisons at once",
+    internal: "Something went wrong in the agent",
   },
-  forbiddenHost: { en: "This host name is not allowed", ja: "このホスト名は許可されていません" },
-  forbiddenOrigin: { en: "This origin is not allowed", ja: "このオリジンは許可されていません" },
-  notFound: { en: "Not found", ja: "見つかりません" },
-  payloadTooLarge: { en: "The request is too large", ja: "リクエストが大きすぎます" },
-  agentUnreachable: { en: "The agent does not answer", ja: "エージェントが応答しません" },
-  unknownModel: { en: "No such model", ja: "そのモデルはありません" },
-  incompleteModel: {
-    en: "The model's files are incomplete",
-    ja: "モデルのファイルが揃っていません",
+  ja: {
+    badRequest: "リクエストが正しくありません",
+    invalidMessage: "メッセージが正しくありません",
+    unknownMessageType: "不明な種類のメッセージです",
+    handshakeRequired: "先にハンドシェイクが必要です",
+    alreadyGreeted: "すでに接続済みです",
+    unauthorized: "トークンが必要か、トークンが間違っています",
+    forbiddenHost: "このホスト名は許可されていません",
+    forbiddenOrigin: "このオリジンは許可されていません",
+    notFound: "見つかりません",
+    payloadTooLarge: "リクエストが大きすぎます",
+    agentUnreachable: "エージェントが応答しません",
+    unknownModel: "そのモデルはありません",
+    incompleteModel: "モデルのファイルが揃っていません",
+    badModel: "モデルファイルを読み込めません",
+    invalidLoadOptions: "この読み込みオプションの組み合わせは使えません",
+    modelNotLoaded: "モデルが読み込まれていません",
+    modelInUse: "モデルは使用中です",
+    modelNotDeletable: "このモデルは削除できません",
+    modelLoadFailed: "モデルを読み込めませんでした",
+    engineCrashed: "推論エンジンが予期せず停止しました",
+    engineUnavailable: "そのエンジンは使えません",
+    busy: "エンジンが混み合っています（{waiting} 件待ち）",
+    promptTooLong: "プロンプトがコンテキスト（{contextSize} トークン）に収まりません",
+    generationFailed: "生成に失敗しました",
+    cancelled: "生成は取り消されました",
+    unknownRepo: "ハブにそのリポジトリはありません",
+    hubUnreachable: "ハブが応答しません",
+    hubUnauthorized: "ハブがトークンを拒否したか、トークンが必要です",
+    unknownDownload: "そのダウンロードはありません",
+    noMatchingFiles: "一致するファイルがありません",
+    notEnoughDisk: "ディスクの空き容量が足りません",
+    diskFull: "ディスクがいっぱいです",
+    checksumMismatch: "ダウンロードしたファイルのチェックサムが一致しません",
+    downloadFailed: "ダウンロードに失敗しました",
+    unknownPrompt: "そのテストプロンプトはありません",
+    unknownCompareRun: "その比較はありません",
+    tooManyRuns: "同時に実行できる比較の数を超えています",
+    internal: "エージェント内部でエラーが起きました",
   },
-  badModel: { en: "The model file cannot be read", ja: "モデルファイルを読み込めません" },
-  invalidLoadOptions: {
-    en: "These load options do not work together",
-    ja: "この読み込みオプションの組み合わせは使えません",
-  },
-  modelNotLoaded: { en: "No model is loaded", ja: "モデルが読み込まれていません" },
-  modelInUse: { en: "The model is in use", ja: "モデルは使用中です" },
-  modelNotDeletable: { en: "This model cannot be deleted", ja: "このモデルは削除できません" },
-  modelLoadFailed: { en: "The model did not load", ja: "モデルを読み込めませんでした" },
-  engineCrashed: {
-    en: "The inference engine stopped unexpectedly",
-    ja: "推論エンジンが予期せず停止しました",
-  },
-  engineUnavailable: { en: "That engine is not available", ja: "そのエンジンは使えません" },
-  busy: {
-    en: "The engine is busy ({waiting} requests waiting)",
-    ja: "エンジンが混み合っています（{waiting} 件待ち）",
-  },
-  promptTooLong: {
-    en: "The prompt does not fit the context of {contextSize} tokens",
-    ja: "プロンプトがコンテキスト（{contextSize} トークン）に収まりません",
-  },
-  generationFailed: { en: "The generation failed", ja: "生成に失敗しました" },
-  cancelled: { en: "The generation was cancelled", ja: "生成は取り消されました" },
-  unknownRepo: { en: "No such repository on the hub", ja: "ハブにそのリポジトリはありません" },
-  hubUnreachable: { en: "The hub does not answer", ja: "ハブが応答しません" },
-  hubUnauthorized: {
-    en: "The hub refused the token, or needs one",
-    ja: "ハブがトークンを拒否したか、トークンが必要です",
-  },
-  unknownDownload: { en: "No such download", ja: "そのダウンロードはありません" },
-  noMatchingFiles: { en: "No file matches", ja: "一致するファイルがありません" },
-  notEnoughDisk: { en: "Not enough disk space", ja: "ディスクの空き容量が足りません" },
-  diskFull: { en: "The disk is full", ja: "ディスクがいっぱいです" },
-  checksumMismatch: {
-    en: "A downloaded file does not match its checksum",
-    ja: "ダウンロードしたファイルのチェックサムが一致しません",
-  },
-  downloadFailed: { en: "The download failed", ja: "ダウンロードに失敗しました" },
-  unknownPrompt: { en: "No such test prompt", ja: "そのテストプロンプトはありません" },
-  unknownCompareRun: { en: "No such comparison", ja: "その比較はありません" },
-  tooManyRuns: { en: "Too many comparisons at once", ja: "同時に実行できる比較の数を超えています" },
-  internal: { en: "Something went wrong in the agent", ja: "エージェント内部でエラーが起きました" },
-} as const satisfies Record<ErrorCode, Record<TextLocale, string>>;
+} as const satisfies Record<TextLocale, Record<ErrorCode, string>>;
 
 /** An error's title in `locale`, its values filled in (a missing value leaves its name). */
 export function errorTitle(
@@ -78,6 +97,5 @@ export function errorTitle(
   locale: TextLocale,
   values: Record<string, string | number> = {},
 ): string {
-  const template: string = ERROR_TEXT[code][locale];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+  return fillTemplate(ERROR_TEXT[locale][code], (name) => values[name]);
 }

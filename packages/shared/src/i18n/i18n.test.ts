@@ -7,8 +7,12 @@ const placeholders = (template: string) =>
 
 describe("texts the agent composes", () => {
   it("have the same placeholders in every language", () => {
-    for (const [key, { en, ja }] of Object.entries({ ...AGENT_MESSAGES, ...ERROR_TEXT }))
+    for (const [key, { en, ja }] of Object.entries(AGENT_MESSAGES))
       expect(placeholders(ja), key).toEqual(placeholders(en));
+    for (const [code, en] of Object.entries(ERROR_TEXT.en))
+      expect(placeholders(ERROR_TEXT.ja[code as keyof typeof ERROR_TEXT.ja]), code).toEqual(
+        placeholders(en),
+      );
   });
 
   it("carry their English rendering, and render nested texts in the reader's language", () => {

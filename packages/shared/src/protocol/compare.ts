@@ -69,7 +69,6 @@ export const executionOutcomeSchema = z.enum([
   /** Did not finish within the sandbox's wall-clock limit and was killed. */
   "timedOut",
 ]);
-export type ExecutionOutcome = z.infer<typeof executionOutcomeSchema>;
 
 /** What a sandbox may run out of: memory, processes, CPU time, disk, one file's size, wall-clock time. */
 export const sandboxLimitSchema = z.enum([

@@ -17,7 +17,6 @@ export const downloadFileSchema = z.object({
   doneBytes: z.number(),
   state: z.enum(["pending", "downloading", "verifying", "done"]),
 });
-export type DownloadFile = z.infer<typeof downloadFileSchema>;
 
 export const downloadJobSchema = z.object({
   id: z.string(),
@@ -49,4 +48,3 @@ export const startDownloadRequestSchema = z.object({
 export type StartDownloadRequest = z.infer<typeof startDownloadRequestSchema>;
 
 export const downloadsResponseSchema = z.object({ downloads: z.array(downloadJobSchema) });
-export type DownloadsResponse = z.infer<typeof downloadsResponseSchema>;

@@ -85,7 +85,6 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   cancelMessageSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
-export type HelloMessage = z.infer<typeof helloMessageSchema>;
 export type GenerateMessage = z.infer<typeof generateMessageSchema>;
 
 // ---- agent → client ----
@@ -145,6 +144,4 @@ export const serverMessageSchema = z.union([
   pongMessageSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
-export type WelcomeMessage = z.infer<typeof welcomeMessageSchema>;
-export type RejectedMessage = z.infer<typeof rejectedMessageSchema>;
 export type EventMessage = z.infer<typeof eventMessageSchema>;

@@ -72,4 +72,3 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /** HTTP error bodies wrap the error so that a body is always an object with one key. */
 export const errorResponseSchema = z.object({ error: apiErrorSchema });
-export type ErrorResponse = z.infer<typeof errorResponseSchema>;

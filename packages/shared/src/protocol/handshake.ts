@@ -1,12 +1,10 @@
 import { z } from "zod";
 
-/** Why the agent refused a client's hello. */
-export const rejectionReasons = {
-  /** The client speaks an older protocol than the agent: reload or update the client. */
-  clientTooOld: "clientTooOld",
-  /** The client speaks a newer protocol than the agent: update the agent. */
-  agentTooOld: "agentTooOld",
-} as const;
+/**
+ * Why the agent refused a client's hello: `clientTooOld`, the client speaks an older
+ * protocol than the agent (reload or update the client); `agentTooOld`, a newer one
+ * (update the agent).
+ */
 export const rejectionReasonSchema = z.enum(["clientTooOld", "agentTooOld"]);
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
 

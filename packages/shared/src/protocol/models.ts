@@ -2,4 +2,3 @@ import { z } from "zod";
 import { modelSummarySchema } from "./status";
 
 export const localModelsResponseSchema = z.object({ models: z.array(modelSummarySchema) });
-export type LocalModelsResponse = z.infer<typeof localModelsResponseSchema>;

@@ -36,4 +36,3 @@ export const monitorHistorySchema = z.object({
   intervalMs: z.number(),
   samples: z.array(monitorSampleSchema),
 });
-export type MonitorHistory = z.infer<typeof monitorHistorySchema>;

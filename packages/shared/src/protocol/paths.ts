@@ -1,5 +1,4 @@
 /** Where the agent serves things; the dashboard's server forwards these to the agent. */
-export const API_PREFIX = "/api";
 export const WEBSOCKET_PATH = "/api/ws";
 /**
  * Cookie that carries a browser's sign-in: a random session id (HttpOnly, SameSite=Strict,

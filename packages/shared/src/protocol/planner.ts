@@ -53,7 +53,6 @@ export const planRequestSchema = z.object({
   contextSize: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   kvCacheType: kvCacheTypeSchema.default("q8_0"),
 });
-export type PlanRequest = z.infer<typeof planRequestSchema>;
 
 export const catalogQuantSchema = z.object({
   id: z.string(),
@@ -68,7 +67,6 @@ export const catalogQuantSchema = z.object({
   sizeSource: z.enum(["hub", "guide"]),
   plan: fitPlanSchema,
 });
-export type CatalogQuant = z.infer<typeof catalogQuantSchema>;
 
 export const catalogResponseSchema = z.object({
   model: z.object({
@@ -101,4 +99,3 @@ export const hubRepoResponseSchema = z.object({
   revision: z.string(),
   models: z.array(hubGgufSetSchema),
 });
-export type HubRepoResponse = z.infer<typeof hubRepoResponseSchema>;

@@ -293,7 +293,6 @@ export const engineBuildStateSchema = z.discriminatedUnion("state", [
     }),
   }),
 ]);
-export type EngineBuildState = z.infer<typeof engineBuildStateSchema>;
 
 /** llama-bench at the loaded model's settings: prompt processing and generation speed. */
 export const benchResultSchema = z.object({

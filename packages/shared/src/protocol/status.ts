@@ -30,7 +30,6 @@ export const healthResponseSchema = z.object({
   agentVersion: z.string(),
   protocolVersion: z.number().int(),
 });
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const agentStatusSchema = z.object({
   agentVersion: z.string(),
@@ -48,7 +47,6 @@ export const authStateSchema = z.object({
   required: z.boolean(),
   authenticated: z.boolean(),
 });
-export type AuthState = z.infer<typeof authStateSchema>;
 
 export const loginRequestSchema = z.object({ token: z.string().min(1).max(512) });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;

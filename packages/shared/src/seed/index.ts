@@ -7,4 +7,3 @@ import prompts from "./prompts.json" with { type: "json" };
  */
 export const seedPrompts = prompts;
 export const seedCatalog = catalog;
-export type SeedPrompt = (typeof prompts.prompts)[number];

@@ -164,17 +164,15 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     }
 
     const chunkObject = kind === "chat" ? "chat.completion.chunk" : "text_completion";
-    const chunk = (delta: string | null, finish: string | null, extra: object = {}) =>
-      JSON.stringify({
-        id,
-        object: chunkObject,
-        created,
-        model: modelId,
+    /** One streamed event: OpenAI's chunk envelope around `fields`. */
+    const event = (fields: object) =>
+      JSON.stringify({ id, object: chunkObject, created, model: modelId, ...fields });
+    const chunk = (delta: string | null, finish: string | null) =>
+      event({
         choices:
           kind === "chat"
             ? [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish }]
             : [{ index: 0, text: delta ?? "", finish_reason: finish, logprobs: null }],
-        ...extra,
       });
 
     // Listen before the stream opens: text that arrives first waits in `early`.
@@ -190,11 +188,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
       });
       if (kind === "chat") {
         await stream.writeSSE({
-          data: JSON.stringify({
-            id,
-            object: chunkObject,
-            created,
-            model: modelId,
+          data: event({
             choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
           }),
         });
@@ -205,16 +199,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
         const result = await generation.result;
         await stream.writeSSE({ data: chunk(null, finishReason(result.stats)) });
         if (body.stream_options?.include_usage) {
-          await stream.writeSSE({
-            data: JSON.stringify({
-              id,
-              object: chunkObject,
-              created,
-              model: modelId,
-              choices: [],
-              usage: usage(result.stats),
-            }),
-          });
+          await stream.writeSSE({ data: event({ choices: [], usage: usage(result.stats) }) });
         }
       } catch (error) {
         const apiError = generationFailed(error).apiError;

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { SandboxStatus } from "@quantdeck/shared";
 import { commandExists } from "../../util/commandExists.js";
-import { SYSTEM_MOUNTS } from "./runSandboxed.js";
+import { SYSTEM_MOUNTS } from "./sandboxLayout.js";
 
 const run = promisify(execFile);
 

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: HTTP/1.1 response parsing (status, headers, chunked and
+// sized bodies) and the buffer handoff it is measured for belong to one connection.
 import { connect as connectTcp, isIP, type OnReadOpts, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import { BodyDecoder, framingOf } from "./BodyDecoder.js";

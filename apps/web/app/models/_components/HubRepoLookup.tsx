@@ -9,6 +9,7 @@ import { agentApi } from "@/lib/agent/httpClient";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { useStartDownload } from "./useStartDownload";
+import { HiddenLabel } from "@/components/HiddenLabel";
 
 function lookUp(repo: string) {
   const [org = "", name = ""] = repo.split("/");
@@ -28,9 +29,7 @@ export function HubRepoLookup() {
   return (
     <Card title={t("models.hubTitle")} testId="hub-lookup">
       <form onSubmit={submit} className="mb-3 flex gap-2">
-        <label htmlFor="hub-repo" className="sr-only">
-          {t("models.hubTitle")}
-        </label>
+        <HiddenLabel htmlFor="hub-repo">{t("models.hubTitle")}</HiddenLabel>
         <input
           id="hub-repo"
           data-testid="hub-repo"

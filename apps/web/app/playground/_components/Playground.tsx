@@ -19,6 +19,7 @@ import { useI18n } from "@/lib/i18n/I18nProvider";
 import type { MessageKey } from "@/lib/i18n/messages";
 import { readConversation, useConversation } from "./useConversation";
 import { useGeneration } from "./useGeneration";
+import { HiddenLabel } from "@/components/HiddenLabel";
 
 const input =
   "rounded-md border border-zinc-300 bg-transparent px-2 py-1.5 text-sm dark:border-zinc-700";
@@ -241,9 +242,7 @@ export function Playground() {
         {!loaded && <p className="text-sm text-zinc-500">{t("playground.loadFirst")}</p>}
 
         <form onSubmit={send} className="grid gap-2">
-          <label htmlFor="prompt" className="sr-only">
-            {t("playground.prompt")}
-          </label>
+          <HiddenLabel htmlFor="prompt">{t("playground.prompt")}</HiddenLabel>
           <textarea
             id="prompt"
             data-testid="prompt-input"
