@@ -58,6 +58,8 @@ describe("a model that crashes the engine", () => {
       .poll(
         async () =>
           ((await (await fetch(`${agent.url}/api/runtime`)).json()) as { state: string }).state,
+        // A fresh engine starting on a busy machine: wait for it, however long it takes.
+        { timeout: 60_000 },
       )
       .toBe("idle");
     const good = await load("good.gguf");

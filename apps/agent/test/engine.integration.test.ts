@@ -1,7 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { homedir, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   api,
   type ApiRoute,
@@ -13,18 +12,13 @@ import {
   runtimeStatusSchema,
 } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineBuilder, type EngineBuild } from "../src/engines/EngineBuilder.js";
+import type { EngineBuild } from "../src/engines/EngineBuilder.js";
+import { ENGINE_BUILD_TIMEOUT_MS, ENGINE_CACHE, engineBuilder } from "./support/engineBuild.js";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
 import { TestSocket } from "./support/wsClient.js";
 
-// The real build from node-llama-cpp's bundled llama.cpp source, in the same shared cache
-// the agent uses: the first run builds it (about 10 minutes on 2 cores), later runs reuse it.
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines");
-const SOURCE = join(
-  dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
-  "../llama/gitRelease.bundle",
-);
-const builder = new EngineBuilder(CACHE, SOURCE);
+const CACHE = ENGINE_CACHE;
+const builder = engineBuilder;
 let build: EngineBuild;
 let agent: RunningAgent;
 
@@ -50,7 +44,7 @@ beforeAll(async () => {
   agent = await startAgent({
     env: { QUANTDECK_GPU: "off", QUANTDECK_ENGINE: "auto", QUANTDECK_ENGINE_DIR: CACHE },
   });
-}, 40 * 60_000);
+}, ENGINE_BUILD_TIMEOUT_MS);
 afterAll(async () => {
   await agent?.stop();
 });
@@ -210,7 +204,7 @@ describe("the llama-server engine", () => {
       }),
     });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
+    expect(await response.json()).toMatchObject({
       object: "chat.completion",
       usage: { completion_tokens: 8 },
     });
