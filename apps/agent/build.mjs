@@ -1,5 +1,5 @@
 // Bundles the agent into dist/.
-import { copyFileSync } from "node:fs";
+import { copyFileSync, cpSync } from "node:fs";
 import { bundleWorkspace } from "../../scripts/bundleWorkspace.mjs";
 
 await bundleWorkspace(new URL("./", import.meta.url), {
@@ -15,4 +15,17 @@ await bundleWorkspace(new URL("./", import.meta.url), {
 copyFileSync(
   new URL("./src/compare/sandbox/insideSandbox.sh", import.meta.url),
   new URL("./dist/insideSandbox.sh", import.meta.url),
+);
+// The observer the sandboxed Python loads before the program.
+copyFileSync(
+  new URL("./src/compare/sandbox/observeProgram.py", import.meta.url),
+  new URL("./dist/observeProgram.py", import.meta.url),
+);
+// Quantdeck's patches to llama.cpp's tools, applied before each engine build.
+cpSync(
+  new URL("./src/engines/patches/", import.meta.url),
+  new URL("./dist/engine-patches/", import.meta.url),
+  {
+    recursive: true,
+  },
 );

@@ -30,6 +30,11 @@ export interface SynthesizeOptions {
   name?: string;
   /** Shape the weights so the model only emits whole words (see readableOutput.ts). Defaults to true. */
   readableOutput?: boolean;
+  /**
+   * Shape them instead so it emits only lone UTF-8 continuation bytes (0x80–0xBF), never
+   * valid text: what a broken quant's output looks like to the engines. Defaults to false.
+   */
+  brokenUtf8?: boolean;
   /** Metadata keys to leave out, to make deliberately broken files for tests. Defaults to none. */
   omitMetadata?: string[];
 }
@@ -54,8 +59,9 @@ export function describeModel(options: Omit<SynthesizeOptions, "path">) {
   const type = options.type ?? "Q8_0";
   const vocab = buildVocab();
   const make = createTensorFactory(type, options.tensorType);
-  const hooks =
-    options.readableOutput === false
+  const hooks = options.brokenUtf8
+    ? readableOutputHooks(shape.embeddingLength, new Set(vocab.byteIds.slice(0x80, 0xc0)))
+    : options.readableOutput === false
       ? undefined
       : readableOutputHooks(shape.embeddingLength, vocab.emittable);
   const model =

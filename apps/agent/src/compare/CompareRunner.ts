@@ -22,6 +22,7 @@ import { log } from "../util/log.js";
 import type { CompareStore } from "./CompareStore.js";
 import { analyzeAnswerInThread } from "./analyzeAnswer.js";
 import { runSandboxed } from "./sandbox/runSandboxed.js";
+import { judgeBehaviour } from "./behaviour/judgeBehaviour.js";
 import { SANDBOX_PYTHON } from "./sandbox/detectSandbox.js";
 import { checkPythonSyntax } from "./syntaxCheck.js";
 
@@ -269,13 +270,17 @@ export class CompareRunner {
       answer.state = "running";
       this.save(run);
       mkdirSync(this.runDir(run.id), { recursive: true });
-      const { recordingPath: _kept, ...execution } = await runSandboxed({
+      const {
+        recordingPath: _kept,
+        snapshots,
+        ...execution
+      } = await runSandboxed({
         code: answer.code,
         recordingDestination: join(this.runDir(run.id), `${answer.index}.webm`),
         recordSeconds: run.recordSeconds,
         pressSpace: run.prompt.kind === "flappyBird",
       });
-      answer.execution = execution;
+      answer.execution = { ...execution, behaviour: judgeBehaviour(run.prompt.kind, snapshots) };
     }
     answer.state = "done";
     this.save(run);

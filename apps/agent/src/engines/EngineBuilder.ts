@@ -1,9 +1,18 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { bundledFile } from "../util/bundledFile.js";
 import { log } from "../util/log.js";
 import { planBuild, type BuildPlan } from "./buildFlags.js";
 
@@ -11,6 +20,8 @@ import { planBuild, type BuildPlan } from "./buildFlags.js";
 export const ENGINE_TOOLS = ["llama-server", "llama-bench", "ggml-rpc-server"] as const;
 export type EngineTool = (typeof ENGINE_TOOLS)[number];
 const LOG_LINES_KEPT = 40;
+/** src/engines/patches, copied beside the bundle by build.mjs. */
+const PATCH_DIR = bundledFile("engine-patches");
 
 export interface EngineBuild {
   /** Folder with bin/llama-server, bin/llama-bench, bin/ggml-rpc-server. */
@@ -96,6 +107,14 @@ export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
         logTail,
         "Unpacking llama.cpp's source",
       );
+      for (const patch of this.patches())
+        await this.run(
+          "git",
+          ["apply", "--whitespace=nowarn", patch],
+          source,
+          logTail,
+          "Applying Quantdeck's patches",
+        );
       await this.run(
         "cmake",
         ["-S", source, "-B", join(work, "build"), "-G", "Ninja", ...plan.flags],
@@ -148,11 +167,20 @@ export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
     }
   }
 
-  /** llama.cpp commit + a hash of the flags. */
+  /** Our patches to llama.cpp's tools, applied in name order (see patches/). */
+  private patches(): string[] {
+    return readdirSync(PATCH_DIR)
+      .filter((name) => name.endsWith(".patch"))
+      .sort()
+      .map((name) => join(PATCH_DIR, name));
+  }
+
+  /** llama.cpp commit + a hash of the flags and the patches: a changed patch is a new build. */
   private async key(plan: BuildPlan): Promise<string> {
     const commit = await this.sourceCommit();
-    const flags = createHash("sha256").update(plan.flags.join(" ")).digest("hex").slice(0, 12);
-    return `${commit.slice(0, 12)}-${plan.backend}-${flags}`;
+    const hash = createHash("sha256").update(plan.flags.join(" "));
+    for (const patch of this.patches()) hash.update(readFileSync(patch));
+    return `${commit.slice(0, 12)}-${plan.backend}-${hash.digest("hex").slice(0, 12)}`;
   }
 
   private commit: string | null = null;

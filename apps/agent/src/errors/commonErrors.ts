@@ -55,6 +55,23 @@ export const busy = (waiting: number) =>
 export const cancelled = () =>
   new AgentError({ code: "cancelled", title: "The generation was cancelled" });
 
+/** An engine that failed at a request: the title names the engine, the cause is its own message. */
+export const engineFailed = (engine: string, during: "load" | "generate", error: unknown) =>
+  AgentError.from(
+    error,
+    during === "load"
+      ? {
+          code: "modelLoadFailed",
+          title: `${engine} could not load the model`,
+          hint: "Check that the file is a complete, valid GGUF model; the agent's log has the engine's last lines.",
+        }
+      : {
+          code: "generationFailed",
+          title: `${engine} failed while generating`,
+          hint: "Try again; the agent's log has the engine's last lines.",
+        },
+  );
+
 /** A failure inside a generation, with the engine's own words as its cause. */
 export const generationFailed = (error: unknown) =>
   AgentError.from(error, { code: "generationFailed", title: "The request failed" });

@@ -23,6 +23,8 @@ export interface Vocab {
   eosId: number;
   /** Tokens a crafted model may emit: whole words, "." and ",", and end of sequence. */
   emittable: Set<number>;
+  /** The byte-fallback token of each byte value, 0 to 255. */
+  byteIds: number[];
 }
 
 /**
@@ -49,8 +51,9 @@ export function buildVocab(): Vocab {
   const eosId = add(DEEPSEEK_TOKENS.eos, TokenType.CONTROL, 0);
   add(DEEPSEEK_TOKENS.user, TokenType.CONTROL, 0);
   add(DEEPSEEK_TOKENS.assistant, TokenType.CONTROL, 0);
+  const byteIds: number[] = [];
   for (let byte = 0; byte < 256; byte++) {
-    add(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`, TokenType.BYTE, 0);
+    byteIds.push(add(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`, TokenType.BYTE, 0));
   }
   add(SPACE, TokenType.NORMAL, -1000);
   for (const char of CHARACTERS) add(char, TokenType.NORMAL, -1000);
@@ -65,5 +68,5 @@ export function buildVocab(): Vocab {
     }
     emittable.add(index.get(piece) ?? eosId);
   }
-  return { tokens, scores, types, unkId, bosId, eosId, emittable };
+  return { tokens, scores, types, unkId, bosId, eosId, emittable, byteIds };
 }

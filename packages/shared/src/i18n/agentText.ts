@@ -51,6 +51,51 @@ export const AGENT_MESSAGES = {
     en: "No usable GPU: everything runs on the CPU, as the guide suggests without --n-gpu-layers.",
     ja: "使える GPU がありません。ガイドが --n-gpu-layers なしで示すとおり、すべて CPU で動かします。",
   },
+  "verdict.balls": { en: "20 balls", ja: "ボール 20 個" },
+  "verdict.balls.figure": { en: "{count} balls drawn", ja: "描かれたボール {count} 個" },
+  "verdict.numbered": { en: "Balls numbered 1–20", ja: "ボールに 1〜20 の番号" },
+  "verdict.numbered.figure": {
+    en: "numbers 1–20 on the balls in {share}% of frames",
+    ja: "{share}% のフレームでボールに 1〜20 の番号",
+  },
+  "verdict.heptagon": { en: "A heptagon", ja: "七角形" },
+  "verdict.heptagon.figure": {
+    en: "a seven-sided shape in {share}% of frames",
+    ja: "{share}% のフレームに七角形",
+  },
+  "verdict.spins": { en: "Turns 360° per 5 s", ja: "5 秒で 360° 回転" },
+  "verdict.spins.figure": {
+    en: "{speed}°/s, a turn in {seconds} s",
+    ja: "{speed}°/秒、1 回転 {seconds} 秒",
+  },
+  "verdict.inside": { en: "Balls stay inside", ja: "ボールが内側にとどまる" },
+  "verdict.inside.figure": {
+    en: "inside in {share}% of ball-frames",
+    ja: "ボール×フレームの {share}% で内側",
+  },
+  "verdict.inside.escaped": {
+    en: "inside in {share}% of ball-frames; first escape at {at} s, ball {ball}",
+    ja: "ボール×フレームの {share}% で内側。最初の脱出は {at} 秒、ボール {ball}",
+  },
+  "verdict.gravity": { en: "Gravity", ja: "重力" },
+  "verdict.gravity.figure": {
+    en: "fell {fell} px in the first second; resting {below}% of the radius below the centre",
+    ja: "最初の 1 秒で {fell} px 落下。中心から半径の {below}% 下で静止",
+  },
+  "verdict.ballCollisions": { en: "Balls collide", ja: "ボール同士が衝突する" },
+  "verdict.ballCollisions.figure": { en: "no lasting overlap", ja: "重なり続けるボールなし" },
+  "verdict.ballCollisions.overlap": {
+    en: "{share}% of ball pairs sunk into each other by over a radius; longest: balls {a} and {b}, {seconds} s",
+    ja: "ボールの組の {share}% が半径以上めり込む。最長はボール {a} と {b} の {seconds} 秒",
+  },
+  "verdict.bounceHeight": {
+    en: "Bounces stay below the radius",
+    ja: "跳ね返りの高さが半径未満",
+  },
+  "verdict.bounceHeight.figure": {
+    en: "highest bounce {rise} px, radius {radius} px",
+    ja: "最高の跳ね返り {rise} px、半径 {radius} px",
+  },
 } as const satisfies Record<string, Record<TextLocale, string>>;
 
 export type AgentMessageKey = keyof typeof AGENT_MESSAGES;

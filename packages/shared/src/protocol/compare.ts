@@ -1,3 +1,4 @@
+import { agentTextSchema } from "../i18n/agentText";
 import { z } from "zod";
 import { apiErrorSchema } from "./errors";
 import { generationStatsSchema, loadOptionsSchema, samplingSchema } from "./runtime";
@@ -81,6 +82,36 @@ export const sandboxLimitSchema = z.enum([
 ]);
 export type SandboxLimit = z.infer<typeof sandboxLimitSchema>;
 
+/** What a program was seen to do, judged against the prompt (see compare/behaviour/). */
+export const behaviourVerdictSchema = z.object({
+  id: z.enum([
+    "balls",
+    "numbered",
+    "heptagon",
+    "spins",
+    "inside",
+    "gravity",
+    "ballCollisions",
+    "bounceHeight",
+  ]),
+  passed: z.boolean(),
+  /** What was measured, in words. */
+  figure: agentTextSchema,
+  /** Seconds into the recording of the moment that decides it (a first failure), if one does. */
+  at: z.number().nullable(),
+});
+export type BehaviourVerdict = z.infer<typeof behaviourVerdictSchema>;
+
+export const behaviourSchema = z.object({
+  /**
+   * How the program was watched: its tkinter canvas items, frame by frame; or not at all
+   * (another toolkit, or nothing drawn), when only the recording's frames were checked.
+   */
+  method: z.enum(["tkinterCanvas", "none"]),
+  verdicts: z.array(behaviourVerdictSchema),
+});
+export type Behaviour = z.infer<typeof behaviourSchema>;
+
 export const compareExecutionSchema = z.object({
   outcome: executionOutcomeSchema,
   exitCode: z.number().int().nullable(),
@@ -102,6 +133,8 @@ export const compareExecutionSchema = z.object({
   limit: sandboxLimitSchema.nullable().default(null),
   /** How the limits applied: to the sandbox as a whole (a cgroup) or per process only. */
   limitScope: z.enum(["sandbox", "process"]).default("process"),
+  /** The prompt's behaviours, judged from what the program drew (runs before it: none). */
+  behaviour: behaviourSchema.nullable().default(null),
 });
 export type CompareExecution = z.infer<typeof compareExecutionSchema>;
 

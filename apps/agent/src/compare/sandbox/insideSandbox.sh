@@ -35,7 +35,9 @@ done
 # CPU limit is soft first (SIGXCPU, so the outcome names it), then hard 5 s later.
 # Python closes every descriptor past stderr before the program starts (dash keeps copies of
 # the result pipe that `3>&-` does not reach), so the program inherits nothing of ours.
-prlimit --as="$4" --nproc="$5" --cpu="$6:$(($6 + 5))" --fsize="$7" --core=0 -- \
+# The observer (/observe/sitecustomize.py) records what a tkinter program draws.
+PYTHONPATH=/observe \
+  prlimit --as="$4" --nproc="$5" --cpu="$6:$(($6 + 5))" --fsize="$7" --core=0 -- \
   python3 -c 'import os, sys; os.closerange(3, 65536); os.execv(sys.executable, [sys.executable, "-u", "program/main.py"])' \
   >/out/stdout.txt 2>/out/stderr.txt </dev/null 3>&- &
 PROGRAM=$!
@@ -71,6 +73,8 @@ if [ -n "$TARGET" ]; then
 fi
 
 if kill -0 $PROGRAM 2>/dev/null || [ -n "$TARGET" ]; then
+  # When the recording starts, on the observer's clock: verdicts point into the recording.
+  python3 -c 'import time; print(time.monotonic())' >/out/recording-start 2>/dev/null
   # shellcheck disable=SC2086
   ffmpeg -nostdin -loglevel error -f x11grab -draw_mouse 0 -framerate "$FPS" $GRAB \
     -t "$SECONDS_TO_RECORD" -c:v libvpx -deadline realtime -cpu-used 8 -b:v 1M \
@@ -107,3 +111,5 @@ emit stdout.txt tail
 emit stderr.txt tail
 emit recording.webm
 emit frames.gray
+emit recording-start
+emit observe.jsonl

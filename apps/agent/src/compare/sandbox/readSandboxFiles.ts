@@ -31,7 +31,7 @@ export function readSandboxFiles(
             if (pending.length > 256) finish(); // no header is that long
             return;
           }
-          const header = /^([a-z.]{1,32}) (\d{1,12})$/.exec(
+          const header = /^([a-z.-]{1,32}) (\d{1,12})$/.exec(
             pending.subarray(0, newline).toString(),
           );
           const name = header?.[1] ?? "";

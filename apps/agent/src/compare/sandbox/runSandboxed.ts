@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { CompareExecution } from "@quantdeck/shared";
+import { parseObservation, type Snapshot } from "../behaviour/observation.js";
 import { analyzeFrames } from "./analyzeFrames.js";
 import { lastTraceback, limitThatStopped } from "./describeOutcome.js";
 import { readSandboxFiles } from "./readSandboxFiles.js";
@@ -32,6 +33,8 @@ import { bundledFile } from "../../util/bundledFile.js";
 
 /** Ships next to this module in src/ and next to the bundle in dist/ (build.mjs copies it). */
 const INSIDE_SCRIPT = bundledFile("insideSandbox.sh");
+/** The observer loaded into the program's Python as sitecustomize (observeProgram.py). */
+const OBSERVER = bundledFile("observeProgram.py");
 
 export interface SandboxRequest {
   code: string;
@@ -43,9 +46,11 @@ export interface SandboxRequest {
   limits?: Partial<SandboxLimits>;
 }
 
-export interface SandboxResult extends CompareExecution {
+export interface SandboxResult extends Omit<CompareExecution, "behaviour"> {
   /** The recording (VP8 WebM) at recordingDestination, or null when none was kept. */
   recordingPath: string | null;
+  /** What the program drew, on the recording's clock (tkinter programs; else none). */
+  snapshots: Snapshot[];
 }
 
 /**
@@ -78,6 +83,8 @@ async function runIn(
   const source = join(root, "main.py");
   writeFileSync(source, request.code);
   copyFileSync(INSIDE_SCRIPT, script);
+  const observer = join(root, "sitecustomize.py");
+  copyFileSync(OBSERVER, observer);
   const asRoot = process.getuid?.() === 0;
   const uid = asRoot ? NOBODY : (process.getuid?.() ?? NOBODY);
   if (asRoot) chownTree(root, NOBODY);
@@ -93,6 +100,9 @@ async function runIn(
     "--ro-bind",
     source,
     "/src/main.py",
+    "--ro-bind",
+    observer,
+    "/observe/sitecustomize.py",
     "--proc",
     "/proc",
     // /dev holds device nodes only (read-only); its one writable part is a capped /dev/shm.
@@ -209,6 +219,11 @@ async function runIn(
     writeFileSync(request.recordingDestination, recording);
     recordingPath = request.recordingDestination;
   }
+  const recordingStart = Number.parseFloat(text("recording-start"));
+  const snapshots = parseObservation(
+    text("observe.jsonl"),
+    Number.isFinite(recordingStart) ? recordingStart : null,
+  );
   const framesData = received.get("frames.gray");
   const frames = framesData ? analyzeFrames(framesData) : { count: 0, nonBlank: 0, changing: 0 };
 
@@ -232,6 +247,7 @@ async function runIn(
     limit: limitThatStopped({ timedOut, exitCode, stderr, cgroupHit: hit }),
     limitScope: cgroup ? "sandbox" : "process",
     recordingPath,
+    snapshots,
   };
 }
 

@@ -73,6 +73,9 @@ export const OUTPUT_FILES = (limits: SandboxLimits) => ({
   "stderr.txt": MAX_OUTPUT_CHARS,
   "recording.webm": limits.fileBytes,
   "frames.gray": 16 * 1024 ** 2,
+  "recording-start": 64,
+  /** What the program drew (observeProgram.py stops writing at 8 MiB). */
+  "observe.jsonl": 9 * 1024 ** 2,
 });
 /** The sandbox starts with this environment and nothing of the agent's (tokens, paths). */
 export const SANDBOX_ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };

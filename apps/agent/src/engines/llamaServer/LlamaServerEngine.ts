@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import type { GenerationStats } from "@quantdeck/shared";
 import { readModelHeaders } from "../../catalog/readModelAnatomy.js";
 import { AgentError } from "../../errors/AgentError.js";
-import { generationFailed, modelNotLoaded } from "../../errors/commonErrors.js";
+import { engineFailed, modelNotLoaded } from "../../errors/commonErrors.js";
 import { readProcessRss } from "../../monitor/procReaders.js";
 import type { EngineEvent, EngineRequest, LoadedInfo } from "../../runtime/engineMessages.js";
 import type { Engine } from "../Engine.js";
@@ -60,16 +60,11 @@ export class LlamaServerEngine
     void this.handle(request).catch((error: unknown) => {
       if (!("id" in request)) return;
       // What llama-server refused by type (a prompt over the context) keeps its own code.
-      const failure =
-        error instanceof AgentError
-          ? error
-          : request.type === "load"
-            ? AgentError.from(error, {
-                code: "modelLoadFailed",
-                title: "llama-server could not load the model",
-                hint: "See the agent's log for llama-server's last lines.",
-              })
-            : generationFailed(error);
+      const failure = engineFailed(
+        "llama-server",
+        request.type === "load" ? "load" : "generate",
+        error,
+      );
       this.emit("event", { type: "failed", id: request.id, error: failure.apiError });
     });
   }

@@ -3,8 +3,7 @@
 // Started with UV_THREADPOOL_SIZE=1 in its environment (see EngineProcess.ts).
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { EngineEvent, EngineRequest, GpuMode } from "../../../runtime/engineMessages.js";
-import { AgentError } from "../../../errors/AgentError.js";
-import { modelNotLoaded } from "../../../errors/commonErrors.js";
+import { engineFailed, modelNotLoaded } from "../../../errors/commonErrors.js";
 import { generate } from "./generate.js";
 import { loadModel, type LoadedEngineModel } from "./loadModel.js";
 
@@ -85,23 +84,12 @@ async function handle(request: EngineRequest): Promise<void> {
 
 process.on("message", (request: EngineRequest) => {
   handle(request).catch((error: unknown) => {
-    const apiError =
-      error instanceof AgentError
-        ? error.apiError
-        : {
-            code:
-              request.type === "load"
-                ? ("modelLoadFailed" as const)
-                : ("generationFailed" as const),
-            title:
-              request.type === "load" ? "The model could not be loaded" : "The generation failed",
-            hint:
-              request.type === "load"
-                ? "Check that the file is a complete, valid GGUF model."
-                : "Try again.",
-            cause: error instanceof Error ? error.message.slice(0, 500) : String(error),
-          };
-    send({ type: "failed", id: request.id, error: apiError });
+    const during = request.type === "load" ? "load" : "generate";
+    send({
+      type: "failed",
+      id: request.id,
+      error: engineFailed("node-llama-cpp", during, error).apiError,
+    });
   });
 });
 

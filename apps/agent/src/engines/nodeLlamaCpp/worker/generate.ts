@@ -1,5 +1,10 @@
 import type { GenerationStats, StopReason } from "@quantdeck/shared";
-import { LlamaCompletion, type LlamaText, type Token } from "node-llama-cpp";
+import {
+  LlamaCompletion,
+  type LlamaContextSequence,
+  type LlamaText,
+  type Token,
+} from "node-llama-cpp";
 import { promptTooLong } from "../../../errors/commonErrors.js";
 import type { EngineRequest } from "../../../runtime/engineMessages.js";
 import { renderChatPrompt, renderRawPrompt } from "./chatPrompt.js";
@@ -11,6 +16,12 @@ type GenerateRequest = Extract<EngineRequest, { type: "generate" }>;
  * Runs one generation on its own context sequence and streams text as it is decoded.
  * Counts come from the sequence's token meter: text chunks can hold fewer tokens than
  * were generated (a multi-byte character spans tokens).
+ *
+ * Output that is not valid UTF-8 (a broken or very low-bit quant) is shown, not lost:
+ * node-llama-cpp holds tokens back while their text ends in an incomplete character, and
+ * drops what it still holds when the generation ends at its token limit. The tokens the
+ * model generated are watched as they come (for the timings too), and such a tail is
+ * released at the end, its invalid bytes as U+FFFD.
  */
 export async function generate(
   loaded: LoadedEngineModel,
@@ -37,11 +48,17 @@ export async function generate(
     const started = performance.now();
     let firstTokenAt: number | undefined;
     let tokensSinceText = 0;
+    const generated: Token[] = [];
+    let released = 0;
+    watchGeneratedTokens(sequence, (token) => {
+      firstTokenAt ??= performance.now();
+      generated.push(token);
+    });
     const result = await completion.generateCompletionWithMeta(rendered.tokens, {
       signal,
       stopOnAbortSignal: true,
       onToken: (tokens) => {
-        firstTokenAt ??= performance.now();
+        released += tokens.length;
         tokensSinceText += tokens.length;
       },
       onTextChunk: (text) => {
@@ -59,6 +76,16 @@ export async function generate(
         sampling.repeatPenalty !== undefined ? { penalty: sampling.repeatPenalty } : false,
       customStopTriggers: [...rendered.stopTriggers, ...userStops],
     });
+    let text = result.response;
+    const { stopReason } = result.metadata;
+    if (stopReason === "maxTokens" || stopReason === "abort") {
+      const held = generated.slice(released);
+      if (held.length > 0) {
+        const tail = model.detokenize(held, false, generated.slice(0, released).slice(-8));
+        onText(tail, held.length);
+        text += tail;
+      }
+    }
     const finished = performance.now();
     const generatedTokens = sequence.tokenMeter.usedOutputTokens;
     const firstAt = firstTokenAt ?? finished;
@@ -77,10 +104,23 @@ export async function generate(
     const promptTokenIds = request.returnPromptTokens
       ? sequence.contextTokens.slice(0, promptTokens).map(Number)
       : undefined;
-    return { text: result.response, stats, promptTokenIds };
+    return { text, stats, promptTokenIds };
   } finally {
     void sequence.dispose();
   }
+}
+
+/** Calls `onToken` with each token the sequence generates, as the sampler yields it. */
+function watchGeneratedTokens(sequence: LlamaContextSequence, onToken: (token: Token) => void) {
+  const evaluate = sequence.evaluate.bind(sequence);
+  sequence.evaluate = async function* (tokens, options) {
+    const iterator = evaluate(tokens, options);
+    let next = await iterator.next();
+    while (next.done !== true) {
+      onToken(next.value);
+      next = await iterator.next(yield next.value);
+    }
+  };
 }
 
 function stopReasonOf(

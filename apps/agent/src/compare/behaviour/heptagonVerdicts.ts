@@ -1,0 +1,329 @@
+import { agentText, type BehaviourVerdict } from "@quantdeck/shared";
+import type { DrawnItem, Snapshot } from "./observation.js";
+
+// What the guide's heptagon prompt asks for, checked against what the program drew: 20
+// numbered balls in a heptagon turning 360° per 5 s, falling under gravity, bouncing off
+// the walls and each other, never leaving. Each verdict has its measured figure and, where
+// one frame decides it, that frame's time in the recording.
+
+const BALLS = 20;
+/** 360° per 5 s, ±10%. */
+const SPIN_DEGREES_PER_SECOND = 72;
+const SPIN_TOLERANCE = 0.1;
+/** A ball is inside while at most half of it crosses a wall. */
+const INSIDE_MARGIN = 0.5;
+const INSIDE_SHARE = 0.98;
+/** Two balls sunk into each other by more than a radius... */
+const OVERLAP_DEPTH = 1;
+/** ...in more than this share of pair-frames: they pass through each other. */
+const OVERLAP_SHARE = 0.05;
+const SHARE_PRESENT = 0.9;
+/** How long a program may take to put its balls in motion before bounces count. */
+const LAUNCH_S = 1;
+
+interface Point {
+  x: number;
+  y: number;
+}
+interface Ball extends Point {
+  r: number;
+  number: number | null;
+}
+interface Heptagon {
+  vertices: Point[];
+  centre: Point;
+  radius: number;
+}
+interface Frame {
+  t: number;
+  heptagon: Heptagon | null;
+  balls: Ball[];
+}
+
+export function heptagonVerdicts(snapshots: Snapshot[]): BehaviourVerdict[] {
+  const frames = snapshots.map(toFrame);
+  const withHeptagon = frames.filter(
+    (f): f is Frame & { heptagon: Heptagon } => f.heptagon !== null,
+  );
+  return [
+    ballsVerdict(frames),
+    numberedVerdict(frames),
+    heptagonVerdict(frames, withHeptagon.length),
+    spinVerdict(withHeptagon),
+    insideVerdict(withHeptagon),
+    gravityVerdict(withHeptagon),
+    collisionVerdict(frames),
+    bounceVerdict(withHeptagon),
+  ];
+}
+
+function toFrame(snapshot: Snapshot): Frame {
+  const balls: Ball[] = snapshot.items.filter(isBall).map((item) => {
+    const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = item.coords;
+    return {
+      x: (x1 + x2) / 2,
+      y: (y1 + y2) / 2,
+      r: Math.min(Math.abs(x2 - x1), Math.abs(y2 - y1)) / 2,
+      number: null,
+    };
+  });
+  // A number belongs to the ball whose centre is nearest to it, within that ball.
+  for (const item of snapshot.items) {
+    if (item.kind !== "text" || !/^\d{1,2}$/.test(item.text ?? "")) continue;
+    const [x = 0, y = 0] = item.coords;
+    const nearest = balls
+      .map((ball) => ({ ball, distance: Math.hypot(ball.x - x, ball.y - y) }))
+      .sort((a, b) => a.distance - b.distance)[0];
+    if (nearest && nearest.distance <= nearest.ball.r) nearest.ball.number = Number(item.text);
+  }
+  return { t: snapshot.t, heptagon: findHeptagon(snapshot.items), balls };
+}
+
+const isBall = (item: DrawnItem) => item.kind === "oval" && item.coords.length === 4;
+
+/** A filled or outlined seven-sided polygon, or a closed line through seven points. */
+function findHeptagon(items: DrawnItem[]): Heptagon | null {
+  for (const item of items) {
+    let coords = item.coords;
+    if (item.kind === "line" && coords.length === 16) {
+      const closes = Math.hypot(coords[0]! - coords[14]!, coords[1]! - coords[15]!) < 1.5;
+      if (!closes) continue;
+      coords = coords.slice(0, 14);
+    } else if (item.kind !== "polygon" || coords.length !== 14) continue;
+    const vertices = Array.from({ length: 7 }, (_, i) => ({
+      x: coords[2 * i]!,
+      y: coords[2 * i + 1]!,
+    }));
+    const centre = {
+      x: vertices.reduce((s, v) => s + v.x, 0) / 7,
+      y: vertices.reduce((s, v) => s + v.y, 0) / 7,
+    };
+    const radius = vertices.reduce((s, v) => s + Math.hypot(v.x - centre.x, v.y - centre.y), 0) / 7;
+    if (radius > 1) return { vertices, centre, radius };
+  }
+  return null;
+}
+
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+const percent = (share: number) => round(share * 100);
+
+function ballsVerdict(frames: Frame[]): BehaviourVerdict {
+  const counts = frames.map((f) => f.balls.length).sort((a, b) => a - b);
+  const count = counts[Math.floor(counts.length / 2)] ?? 0;
+  return verdict("balls", count === BALLS, agentText("verdict.balls.figure", { count }));
+}
+
+function numberedVerdict(frames: Frame[]): BehaviourVerdict {
+  const numbered = frames.filter((f) => {
+    const numbers = new Set(f.balls.map((b) => b.number));
+    return Array.from({ length: BALLS }, (_, i) => i + 1).every((n) => numbers.has(n));
+  }).length;
+  const share = numbered / Math.max(1, frames.length);
+  return verdict(
+    "numbered",
+    share >= SHARE_PRESENT,
+    agentText("verdict.numbered.figure", { share: percent(share) }),
+  );
+}
+
+function heptagonVerdict(frames: Frame[], present: number): BehaviourVerdict {
+  const share = present / Math.max(1, frames.length);
+  return verdict(
+    "heptagon",
+    share >= SHARE_PRESENT,
+    agentText("verdict.heptagon.figure", { share: percent(share) }),
+  );
+}
+
+/** The turn of vertex 0 around the centre, unwrapped modulo a seventh of a turn. */
+function spinVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVerdict {
+  const step = (2 * Math.PI) / 7;
+  let turned = 0;
+  for (let i = 1; i < frames.length; i++) {
+    const angle = (f: Heptagon) =>
+      Math.atan2(f.vertices[0]!.y - f.centre.y, f.vertices[0]!.x - f.centre.x);
+    let delta = angle(frames[i]!.heptagon) - angle(frames[i - 1]!.heptagon);
+    delta = ((((delta + step / 2) % step) + step) % step) - step / 2;
+    turned += delta;
+  }
+  const seconds = (frames.at(-1)?.t ?? 0) - (frames[0]?.t ?? 0);
+  const speed = seconds > 0 ? Math.abs((turned * 180) / Math.PI / seconds) : 0;
+  const passed =
+    seconds > 0 &&
+    Math.abs(speed - SPIN_DEGREES_PER_SECOND) <= SPIN_DEGREES_PER_SECOND * SPIN_TOLERANCE;
+  return verdict(
+    "spins",
+    passed,
+    agentText("verdict.spins.figure", {
+      speed: round(speed, 1),
+      seconds: speed > 0 ? round(360 / speed, 1) : "∞",
+    }),
+  );
+}
+
+function insideVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVerdict {
+  let inside = 0;
+  let total = 0;
+  let firstEscape: { t: number; ball: number } | null = null;
+  for (const frame of frames) {
+    frame.balls.forEach((ball, index) => {
+      total++;
+      if (depthInside(ball, frame.heptagon) >= ball.r * INSIDE_MARGIN) inside++;
+      else firstEscape ??= { t: frame.t, ball: ball.number ?? index + 1 };
+    });
+  }
+  const share = inside / Math.max(1, total);
+  const escape = firstEscape as { t: number; ball: number } | null;
+  return verdict(
+    "inside",
+    total > 0 && share >= INSIDE_SHARE,
+    escape
+      ? agentText("verdict.inside.escaped", {
+          share: percent(share),
+          at: round(Math.max(0, escape.t), 1),
+          ball: escape.ball,
+        })
+      : agentText("verdict.inside.figure", { share: percent(share) }),
+    escape && share < INSIDE_SHARE ? escape.t : null,
+  );
+}
+
+/** Clear of every wall and every other ball (with a small gap for drawing's rounding). */
+function isFlying(ball: Ball, frame: Frame & { heptagon: Heptagon }): boolean {
+  if (depthInside(ball, frame.heptagon) < ball.r * 1.2) return false;
+  return frame.balls.every(
+    (other) =>
+      other === ball || Math.hypot(other.x - ball.x, other.y - ball.y) > (other.r + ball.r) * 1.1,
+  );
+}
+
+/** How far a ball's centre is inside the heptagon: its distance to the nearest wall. */
+function depthInside(point: Point, heptagon: Heptagon): number {
+  let depth = Infinity;
+  for (let i = 0; i < 7; i++) {
+    const a = heptagon.vertices[i]!;
+    const b = heptagon.vertices[(i + 1) % 7]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    let nx = -(b.y - a.y) / length;
+    let ny = (b.x - a.x) / length;
+    if ((heptagon.centre.x - a.x) * nx + (heptagon.centre.y - a.y) * ny < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
+    depth = Math.min(depth, (point.x - a.x) * nx + (point.y - a.y) * ny);
+  }
+  return depth;
+}
+
+/** Balls fall from the start, and end up resting low in the heptagon. */
+function gravityVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVerdict {
+  const meanY = (f: Frame) => f.balls.reduce((s, b) => s + b.y, 0) / Math.max(1, f.balls.length);
+  const first = frames[0];
+  const last = frames.at(-1);
+  if (!first || !last || first.balls.length === 0)
+    return verdict("gravity", false, agentText("verdict.gravity.figure", { fell: 0, below: 0 }));
+  const afterOneSecond = frames.find((f) => f.t >= first.t + 1) ?? last;
+  const fell = meanY(afterOneSecond) - meanY(first);
+  const finalFrames = frames.filter((f) => f.t >= last.t - 1);
+  const restY = finalFrames.reduce((s, f) => s + meanY(f), 0) / finalFrames.length;
+  const below = (restY - last.heptagon.centre.y) / last.heptagon.radius;
+  return verdict(
+    "gravity",
+    fell > 0.05 * first.heptagon.radius && below > 0.2,
+    agentText("verdict.gravity.figure", { fell: round(fell), below: percent(below) }),
+  );
+}
+
+/**
+ * Balls bounce off each other: few pairs are ever sunk into each other by more than a
+ * radius. Measured on the known-good program under load: at most 1.2% of pair-frames; with
+ * balls passing through each other: 17% and more.
+ */
+function collisionVerdict(frames: Frame[]): BehaviourVerdict {
+  const since = new Map<string, number>();
+  let deep = 0;
+  let pairs = 0;
+  let longest: { a: number; b: number; seconds: number; t: number } | null = null;
+  for (const frame of frames) {
+    const { balls } = frame;
+    for (let i = 0; i < balls.length; i++) {
+      for (let j = i + 1; j < balls.length; j++) {
+        const p = balls[i]!;
+        const q = balls[j]!;
+        pairs++;
+        const key = `${i}:${j}`;
+        if (p.r + q.r - Math.hypot(p.x - q.x, p.y - q.y) <= OVERLAP_DEPTH * Math.min(p.r, q.r)) {
+          since.delete(key);
+          continue;
+        }
+        deep++;
+        const start = since.get(key) ?? frame.t;
+        since.set(key, start);
+        if (!longest || frame.t - start > longest.seconds)
+          longest = {
+            a: p.number ?? i + 1,
+            b: q.number ?? j + 1,
+            seconds: frame.t - start,
+            t: start,
+          };
+      }
+    }
+  }
+  const share = deep / Math.max(1, pairs);
+  const run = longest;
+  const passed = pairs > 0 && share <= OVERLAP_SHARE;
+  return verdict(
+    "ballCollisions",
+    passed,
+    run
+      ? agentText("verdict.ballCollisions.overlap", {
+          share: round(share * 100, 1),
+          a: run.a,
+          b: run.b,
+          seconds: round(run.seconds, 1),
+        })
+      : agentText("verdict.ballCollisions.figure"),
+    passed || !run ? null : run.t,
+  );
+}
+
+/**
+ * The highest a ball flies above the lowest point it had reached, against the radius. Only
+ * free flight counts: a ball touching a wall or another ball is being carried (a turning
+ * corner lifts the balls in it), not bouncing. The first second is left out: balls start
+ * where the program puts them (often all at the centre, pushed apart at once), a launch.
+ */
+function bounceVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVerdict {
+  const lowest = new Map<number, number>();
+  let rise = 0;
+  let at: number | null = null;
+  const settled = frames.filter((f) => f.t >= (frames[0]?.t ?? 0) + LAUNCH_S);
+  for (const frame of settled) {
+    frame.balls.forEach((ball, index) => {
+      const low = Math.max(lowest.get(index) ?? ball.y, ball.y);
+      lowest.set(index, low);
+      if (!isFlying(ball, frame)) return;
+      if (low - ball.y > rise) {
+        rise = low - ball.y;
+        at = frame.t;
+      }
+    });
+  }
+  const radius = frames[0]?.heptagon.radius ?? 0;
+  const passed = settled.length > 0 && rise < radius;
+  return verdict(
+    "bounceHeight",
+    passed,
+    agentText("verdict.bounceHeight.figure", { rise: round(rise), radius: round(radius) }),
+    passed ? null : at,
+  );
+}
+
+function verdict(
+  id: BehaviourVerdict["id"],
+  passed: boolean,
+  figure: BehaviourVerdict["figure"],
+  at: number | null = null,
+): BehaviourVerdict {
+  return { id, passed, figure, at: at === null ? null : Math.max(0, round(at, 2)) };
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BehaviourVerdict } from "@quantdeck/shared";
+import { describe, expect, it } from "vitest";
+import { judgeBehaviour } from "../src/compare/behaviour/judgeBehaviour.js";
+import { parseObservation } from "../src/compare/behaviour/observation.js";
+import { runSandboxed } from "../src/compare/sandbox/runSandboxed.js";
+
+// The heptagon verdicts against programs written for them: the known-good answer, and
+// the ways weak quants get it wrong, each made from the good one by one change. Real
+// sandbox, real tkinter under Xvfb, the observer loaded as the agent loads it.
+const CORRECT = readFileSync(join(import.meta.dirname, "fixtures/programs/heptagon.py"), "utf8");
+
+function variant(from: string, to: string, extra = ""): string {
+  expect(CORRECT).toContain(from);
+  return CORRECT.replace(from, to).replace(
+    '\nif __name__ == "__main__":',
+    `${extra}\nif __name__ == "__main__":`,
+  );
+}
+
+/** The walls of the circle through the heptagon's corners: balls cross its edges. */
+const CIRCLE_WALLS = `
+def collide_circle(ball):
+    offset = ball.pos - CENTER
+    distance = np.linalg.norm(offset)
+    if distance > HEPTAGON_RADIUS - BALL_RADIUS:
+        normal = offset / distance
+        ball.pos = CENTER + normal * (HEPTAGON_RADIUS - BALL_RADIUS)
+        along = np.dot(ball.vel, normal)
+        if along > 0:
+            ball.vel -= (1 + RESTITUTION) * along * normal
+`;
+
+const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][] = [
+  ["correct", CORRECT, []],
+  [
+    "a heptagon that does not turn",
+    variant("SPIN_SPEED = 2 * math.pi / 5", "SPIN_SPEED = 0.0"),
+    ["spins"],
+  ],
+  [
+    "one turning twice as fast",
+    variant("SPIN_SPEED = 2 * math.pi / 5", "SPIN_SPEED = 4 * math.pi / 5"),
+    ["spins"],
+  ],
+  [
+    "balls held by the circumscribed circle",
+    variant(
+      "            collide_walls(ball, points)",
+      "            collide_circle(ball)",
+      CIRCLE_WALLS,
+    ),
+    ["inside"],
+  ],
+  [
+    "balls passing through each other",
+    variant("        collide_balls(balls)\n", ""),
+    ["ballCollisions"],
+  ],
+  ["no gravity", variant("GRAVITY = 500.0", "GRAVITY = 0.0"), ["gravity"]],
+  ["nineteen balls", variant("NUM_BALLS = 20", "NUM_BALLS = 19"), ["balls", "numbered"]],
+  [
+    "balls without numbers",
+    variant("            canvas.create_text(", "            0 and canvas.create_text("),
+    ["numbered"],
+  ],
+  // Without a heptagon, what is measured against it cannot pass either.
+  [
+    "an octagon",
+    variant("SIDES = 7", "SIDES = 8"),
+    ["heptagon", "spins", "inside", "gravity", "bounceHeight"],
+  ],
+];
+
+describe("heptagon verdicts", () => {
+  it.each(PROGRAMS)("%s", async (_name, code, failing) => {
+    const result = await runSandboxed({ code, recordSeconds: 4, pressSpace: false });
+    expect(result.outcome).toBe("ran");
+    const behaviour = judgeBehaviour("heptagon", result.snapshots);
+    expect(behaviour?.method).toBe("tkinterCanvas");
+    const failed = behaviour?.verdicts.filter((v) => !v.passed) ?? [];
+    expect(
+      failed.map((v) => v.id),
+      failed.map((v) => `${v.id}: ${v.figure.text}`).join("; "),
+    ).toEqual(failing);
+    // A failure that one moment decides says when: the first escape, the longest overlap.
+    for (const verdict of failed)
+      if (["verdict.inside.escaped", "verdict.ballCollisions.overlap"].includes(verdict.figure.key))
+        expect(verdict.at).toBeGreaterThanOrEqual(0);
+  });
+
+  it("judges nothing it could not observe, and reads no garbage as a drawing", async () => {
+    const result = await runSandboxed({
+      code: "import time\nprint('no window')\ntime.sleep(2)\n",
+      recordSeconds: 2,
+      pressSpace: false,
+    });
+    expect(judgeBehaviour("heptagon", result.snapshots)).toEqual({ method: "none", verdicts: [] });
+    expect(judgeBehaviour("flappyBird", result.snapshots)).toBeNull();
+    const garbage = ['{"t": "x"}', "not json", '{"t": 1, "items": [["oval", ["a"], 1, 2]]}', "[]"];
+    expect(parseObservation(garbage.join("\n"), null)).toEqual([{ t: 0, items: [] }]);
+  });
+});
