@@ -83,3 +83,73 @@ it("runs a full comparison with the demo model and shows it honestly, beside a p
   await page.getByTestId("compare-run-link").click();
   await expect.poll(() => page.getByTestId("compare-answer").count(), { timeout: 20_000 }).toBe(3);
 });
+
+it("judges what the programs do: a broken heptagon's first escape is named, and clicking it seeks every recording", async () => {
+  // Balls held by the circle through the corners instead of the walls: they cross the edges.
+  const broken = HEPTAGON.replace(
+    "            collide_walls(ball, points)",
+    "            collide_circle(ball)",
+  ).replace(
+    '\nif __name__ == "__main__":',
+    `
+def collide_circle(ball):
+    offset = ball.pos - CENTER
+    distance = np.linalg.norm(offset)
+    if distance > HEPTAGON_RADIUS - BALL_RADIUS:
+        normal = offset / distance
+        ball.pos = CENTER + normal * (HEPTAGON_RADIUS - BALL_RADIUS)
+        along = np.dot(ball.vel, normal)
+        if along > 0:
+            ball.vel -= (1 + RESTITUTION) * along * normal
+
+if __name__ == "__main__":`,
+  );
+  expect(broken).toContain("collide_circle(ball)\n");
+  await page.goto(`${dashboard.url}/compare`);
+  await expect.poll(() => page.getByTestId("compare-target").count(), { timeout: 20_000 }).toBe(2);
+  // Two pasted programs only: the model columns go.
+  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-remove-target").first().click();
+  await page.getByTestId("compare-remove-target").first().click();
+  expect(await page.getByTestId("compare-target").count()).toBe(2);
+  await page
+    .getByTestId("compare-pasted")
+    .nth(0)
+    .fill("```python\n" + HEPTAGON + "```\n");
+  await page
+    .getByTestId("compare-pasted")
+    .nth(1)
+    .fill("```python\n" + broken + "```\n");
+  await page.getByTestId("compare-record-seconds").fill("4");
+  await page.getByTestId("compare-start").click();
+
+  await page.waitForURL(/\/compare\/[0-9a-f-]{36}$/);
+  const viewer = page.getByTestId("compare-viewer");
+  await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
+  const answers = page.getByTestId("compare-answer");
+  const [good, bad] = [answers.nth(0), answers.nth(1)];
+  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("8/8");
+  const failed = bad.locator('[data-verdict-passed="false"]');
+  expect(await failed.count()).toBe(1);
+  expect(await failed.innerText()).toMatch(
+    /Balls stay inside[\s\S]*first escape at [\d.]+ s, ball \d+/,
+  );
+  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/8\/8[\s\S]*7\/8/);
+
+  // Clicking the escape seeks both recordings to its moment.
+  const seek = failed.getByTestId("compare-verdict-seek");
+  const at = Number(/([\d.]+)/.exec(await seek.innerText())?.[1]);
+  await seek.click();
+  for (const answer of [good, bad])
+    await expect
+      .poll(
+        () =>
+          answer
+            .getByTestId("compare-recording")
+            .evaluate((video) => (video as unknown as { currentTime: number }).currentTime),
+        { timeout: 10_000 },
+      )
+      .toBeCloseTo(at, 0);
+  await page.screenshot({ path: join(SCREENSHOTS, "compare-verdicts.png"), fullPage: false });
+});

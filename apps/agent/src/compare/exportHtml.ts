@@ -1,4 +1,9 @@
-import type { CompareAnswer, CompareRun, SandboxLimit } from "@quantdeck/shared";
+import {
+  agentText,
+  type CompareAnswer,
+  type CompareRun,
+  type SandboxLimit,
+} from "@quantdeck/shared";
 
 /**
  * A comparison as one self-contained HTML file: recordings embedded as data URIs, code,
@@ -57,6 +62,14 @@ function column(answer: CompareAnswer, recording: Buffer | null): string {
         `<li><span class="${check.passed ? "ok" : "no"}">${check.passed ? "✓" : "✗"}</span> ${escape(check.label)}${check.detail ? ` <span class="evidence">(${escape(check.detail)})</span>` : ""}${check.evidence ? `<div class="evidence">line ${check.evidence.line}: ${escape(check.evidence.text)}</div>` : ""}</li>`,
     )
     .join("");
+  const behaviour = execution?.behaviour?.verdicts.length
+    ? `<h3>Behaviour ${execution.behaviour.verdicts.filter((v) => v.passed).length}/${execution.behaviour.verdicts.length}</h3><ul class="behaviour">${execution.behaviour.verdicts
+        .map(
+          (verdict) =>
+            `<li><span class="${verdict.passed ? "ok" : "no"}">${verdict.passed ? "✓" : "✗"}</span> ${escape(agentText(`verdict.${verdict.id}`).text)} <span class="evidence">(${escape(verdict.figure.text)}${verdict.at !== null ? `, at ${verdict.at.toFixed(1)} s` : ""})</span></li>`,
+        )
+        .join("")}</ul>`
+    : "";
   const stats = answer.stats
     ? `${answer.stats.generatedTokens} tokens · ${answer.stats.generationTokensPerSecond.toFixed(1)} tok/s · ${(answer.stats.totalMs / 1000).toFixed(1)} s`
     : "";
@@ -66,6 +79,7 @@ function column(answer: CompareAnswer, recording: Buffer | null): string {
 ${video}
 ${outcome}
 ${answer.syntax ? `<div>${answer.syntax.ok ? '<span class="ok">✓</span> Python syntax' : `<span class="no">✗</span> Syntax error line ${answer.syntax.line ?? "?"}: ${escape(answer.syntax.message ?? "")}`}</div>` : ""}
+${behaviour}
 <ul>${checks}</ul>
 ${execution?.traceback ? `<pre>${escape(execution.traceback)}</pre>` : ""}
 <details${answer.code ? "" : " open"}><summary>${answer.code ? "Code" : "Answer"}</summary><pre>${escape(answer.code ?? answer.text)}</pre></details>

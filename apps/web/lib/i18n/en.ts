@@ -260,6 +260,11 @@ export const en = {
   "compare.pauseAll": "Pause all",
   "compare.restart": "From the start",
   "compare.projector": "Projector mode",
+  "compare.behaviour": "Behaviour",
+  "compare.behaviourSeen": "Judged from what the program drew on its canvas, frame by frame.",
+  "compare.behaviourUnseen":
+    "Nothing the program drew could be watched (another toolkit, or no window): only its recording's frames were checked.",
+  "compare.seekTo": "show at {seconds} s",
   "compare.checks": "Checks",
   "compare.checksHeuristic":
     "Static heuristics on the code, not proof that it works: the recording shows that.",

@@ -263,6 +263,11 @@ export const ja: Record<keyof typeof en, string> = {
   "compare.pauseAll": "すべて一時停止",
   "compare.restart": "最初から",
   "compare.projector": "プロジェクターモード",
+  "compare.behaviour": "動作",
+  "compare.behaviourSeen": "プログラムがキャンバスに描いたものをフレームごとに見て判定しました。",
+  "compare.behaviourUnseen":
+    "描画を観測できませんでした（別のツールキットか、ウィンドウなし）。録画のフレームだけを確認しました。",
+  "compare.seekTo": "{seconds} 秒を表示",
   "compare.checks": "チェック",
   "compare.checksHeuristic":
     "コードに対する静的なヒューリスティックであり、動作の証明ではありません。動作は録画で確認できます。",

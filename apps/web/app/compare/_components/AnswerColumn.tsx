@@ -5,6 +5,7 @@ import { diffLines } from "diff";
 import { useState } from "react";
 import { agentApi } from "@/lib/agent/httpClient";
 import { ErrorNote } from "@/components/ErrorNote";
+import { BehaviourVerdicts } from "./BehaviourVerdicts";
 import { Markdown } from "@/components/Markdown";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import type { MessageKey } from "@/lib/i18n/messages";
@@ -15,6 +16,7 @@ export function AnswerColumn({
   baseCode,
   projector,
   videoRef,
+  onSeek,
 }: {
   runId: string;
   answer: CompareAnswer;
@@ -22,6 +24,8 @@ export function AnswerColumn({
   baseCode: string | null;
   projector: boolean;
   videoRef: (element: HTMLVideoElement | null) => void;
+  /** Seeks every recording of the run to this second. */
+  onSeek: (seconds: number) => void;
 }) {
   const { t } = useI18n();
   const [showDiff, setShowDiff] = useState(false);
@@ -121,6 +125,10 @@ export function AnswerColumn({
             ? `✓ ${t("compare.syntaxOk")}`
             : `✗ ${t("compare.syntaxError", { line: answer.syntax.line ?? "?", message: answer.syntax.message ?? "" })}`}
         </p>
+      )}
+
+      {execution?.behaviour && (
+        <BehaviourVerdicts behaviour={execution.behaviour} onSeek={onSeek} />
       )}
 
       {answer.checks.length > 0 && (

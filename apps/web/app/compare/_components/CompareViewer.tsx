@@ -33,6 +33,12 @@ export function CompareViewer({ id }: { id: string }) {
     for (const video of allVideos()) void video.play().catch(() => undefined);
   };
   const pauseAll = () => allVideos().forEach((video) => video.pause());
+  const seekAll = (seconds: number) => {
+    for (const video of allVideos()) {
+      video.currentTime = seconds;
+      video.pause();
+    }
+  };
   const restartAll = () => {
     for (const video of allVideos()) video.currentTime = 0;
     playAll();
@@ -107,6 +113,27 @@ export function CompareViewer({ id }: { id: string }) {
           error={{ title: t("compare.sandboxMissing", { hint: run.sandbox.hint ?? "" }) }}
         />
       )}
+      {run.answers.some((a) => a.execution?.behaviour?.verdicts.length) && (
+        <dl
+          className="flex flex-wrap gap-x-6 gap-y-1 text-sm"
+          data-testid="compare-summary"
+          aria-label={t("compare.behaviour")}
+        >
+          {run.answers.map((answer) => {
+            const verdicts = answer.execution?.behaviour?.verdicts ?? [];
+            return (
+              <div key={answer.index} className="flex gap-2">
+                <dt className="text-zinc-500">{answer.label}</dt>
+                <dd className="font-semibold tabular-nums">
+                  {verdicts.length > 0
+                    ? `${verdicts.filter((v) => v.passed).length}/${verdicts.length}`
+                    : "—"}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      )}
       <div
         className="grid gap-4"
         style={{
@@ -120,6 +147,7 @@ export function CompareViewer({ id }: { id: string }) {
             answer={answer}
             baseCode={answer.index === 0 ? null : firstCode}
             projector={projector}
+            onSeek={seekAll}
             videoRef={(element) => {
               if (element) videos.current.set(answer.index, element);
               else videos.current.delete(answer.index);

@@ -226,6 +226,7 @@ export function NewComparisonForm() {
                 type="button"
                 className={secondaryButton}
                 disabled={targets.length === 1}
+                data-testid="compare-remove-target"
                 onClick={() => setDrafts(targets.filter((_, i) => i !== index))}
               >
                 {t("compare.removeTarget")}
