@@ -6,14 +6,13 @@
 //   npm run build && npm run bench:engines -w @quantdeck/bench
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
 import { EngineBuilder } from "../apps/agent/src/engines/EngineBuilder.js";
 import { runLlamaBench } from "../apps/agent/src/engines/runLlamaBench.js";
 import { physicalCores } from "./support/physicalCores.js";
-import { streamOverWebSocket } from "./support/streamOverWebSocket.js";
+import { agentWithModel, ENGINE_CACHE, streamSpeed } from "./support/agentWithModel.js";
 import { ensureBenchModel } from "./support/syntheticBenchModel.js";
 
 const MAX_TOKENS = 128;
@@ -21,44 +20,19 @@ const RUNS = 9;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "quantdeck", "engines");
 const source = join(
   dirname(createRequire(import.meta.url).resolve("node-llama-cpp")),
   "../llama/gitRelease.bundle",
 );
-const build = await new EngineBuilder(cache, source).findBuild();
+const build = await new EngineBuilder(ENGINE_CACHE, source).findBuild();
 if (!build) {
   console.error("llama-server is not built: run the engine tests or POST /api/engine/build first.");
   process.exit(1);
 }
 
-/** Tokens per second (first token to last) as a WebSocket client receives them. */
-const streamOnce = async (url: string) =>
-  (await streamOverWebSocket(url, "the model", MAX_TOKENS)).tokensPerSecond;
-
-async function agentWith(
-  engine: string,
-  modelsDir: string,
-  threads: number,
-): Promise<RunningAgent> {
-  const agent = await startAgent({
-    env: {
-      QUANTDECK_GPU: "off",
-      QUANTDECK_MODELS_DIR: modelsDir,
-      QUANTDECK_NO_DEMO_MODEL: "1",
-      QUANTDECK_ENGINE: engine,
-      QUANTDECK_ENGINE_DIR: cache,
-    },
-  });
-  const load = await fetch(`${agent.url}/api/runtime/load`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ model: "bench.gguf", options: { threads, contextSize: 1024 } }),
-  });
-  if (!load.ok) throw new Error(`load failed: ${await load.text()}`);
-  await streamOnce(agent.url); // warm-up, unmeasured
-  return agent;
-}
+const streamOnce = (url: string) => streamSpeed(url, MAX_TOKENS);
+const agentWith = (engine: string, modelsDir: string, threads: number) =>
+  agentWithModel(engine, modelsDir, threads, MAX_TOKENS);
 
 /** The same generation sent straight to the agent's llama-server (its port is on its command line). */
 async function serverDirectOnce(agentUrl: string): Promise<number> {

@@ -1,4 +1,5 @@
 import {
+  agentText,
   api,
   type CompareRun,
   type CompareTarget,
@@ -93,6 +94,11 @@ export const compareCommand: Command = {
       stdout.write(
         `${answer.label}\n  checks ${passed}/${answer.checks.length}; program: ${ran}${answer.stats ? `; ${answer.stats.generationTokensPerSecond.toFixed(1)} tok/s` : ""}\n`,
       );
+      // What the program was seen to do: each verdict with its figure.
+      for (const verdict of answer.execution?.behaviour?.verdicts ?? [])
+        stdout.write(
+          `  ${verdict.passed ? "✓" : "✗"} ${agentText(`verdict.${verdict.id}`).text}: ${verdict.figure.text}\n`,
+        );
     }
     stdout.write(`View it side by side: ${where}\n`);
     return outcome.state === "done" ? ExitCode.ok : ExitCode.failed;
