@@ -1,15 +1,8 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { CIRCLE_WALLS_HEPTAGON, HEPTAGON } from "@quantdeck/agent/testing/programs";
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { SCREENSHOTS, stackForFile, type Stack } from "../support/stack.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const HEPTAGON = readFileSync(
-  join(here, "../../apps/agent/test/fixtures/programs/heptagon.py"),
-  "utf8",
-);
 
 const stack = stackForFile({
   agentEnv: { QUANTDECK_GPU: "off" },
@@ -86,25 +79,7 @@ it("runs a full comparison with the demo model and shows it honestly, beside a p
 
 it("judges what the programs do: a broken heptagon's first escape is named, and clicking it seeks every recording", async () => {
   // Balls held by the circle through the corners instead of the walls: they cross the edges.
-  const broken = HEPTAGON.replace(
-    "            collide_walls(ball, points)",
-    "            collide_circle(ball)",
-  ).replace(
-    '\nif __name__ == "__main__":',
-    `
-def collide_circle(ball):
-    offset = ball.pos - CENTER
-    distance = np.linalg.norm(offset)
-    if distance > HEPTAGON_RADIUS - BALL_RADIUS:
-        normal = offset / distance
-        ball.pos = CENTER + normal * (HEPTAGON_RADIUS - BALL_RADIUS)
-        along = np.dot(ball.vel, normal)
-        if along > 0:
-            ball.vel -= (1 + RESTITUTION) * along * normal
-
-if __name__ == "__main__":`,
-  );
-  expect(broken).toContain("collide_circle(ball)\n");
+  const broken = CIRCLE_WALLS_HEPTAGON;
   await page.goto(`${dashboard.url}/compare`);
   await expect.poll(() => page.getByTestId("compare-target").count(), { timeout: 20_000 }).toBe(2);
   // Two pasted programs only: the model columns go.

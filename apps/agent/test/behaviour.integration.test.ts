@@ -1,37 +1,17 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { BehaviourVerdict } from "@quantdeck/shared";
 import { describe, expect, it } from "vitest";
 import { judgeBehaviour } from "../src/compare/behaviour/judgeBehaviour.js";
 import { parseObservation } from "../src/compare/behaviour/observation.js";
 import { runSandboxed } from "../src/compare/sandbox/runSandboxed.js";
+import {
+  CIRCLE_WALLS_HEPTAGON,
+  HEPTAGON as CORRECT,
+  heptagonVariant as variant,
+} from "./fixtures/programs/heptagonPrograms.js";
 
 // The heptagon verdicts against programs written for them: the known-good answer, and
 // the ways weak quants get it wrong, each made from the good one by one change. Real
 // sandbox, real tkinter under Xvfb, the observer loaded as the agent loads it.
-const CORRECT = readFileSync(join(import.meta.dirname, "fixtures/programs/heptagon.py"), "utf8");
-
-function variant(from: string, to: string, extra = ""): string {
-  expect(CORRECT).toContain(from);
-  return CORRECT.replace(from, to).replace(
-    '\nif __name__ == "__main__":',
-    `${extra}\nif __name__ == "__main__":`,
-  );
-}
-
-/** The walls of the circle through the heptagon's corners: balls cross its edges. */
-const CIRCLE_WALLS = `
-def collide_circle(ball):
-    offset = ball.pos - CENTER
-    distance = np.linalg.norm(offset)
-    if distance > HEPTAGON_RADIUS - BALL_RADIUS:
-        normal = offset / distance
-        ball.pos = CENTER + normal * (HEPTAGON_RADIUS - BALL_RADIUS)
-        along = np.dot(ball.vel, normal)
-        if along > 0:
-            ball.vel -= (1 + RESTITUTION) * along * normal
-`;
-
 const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][] = [
   ["correct", CORRECT, []],
   [
@@ -44,15 +24,7 @@ const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][
     variant("SPIN_SPEED = 2 * math.pi / 5", "SPIN_SPEED = 4 * math.pi / 5"),
     ["spins"],
   ],
-  [
-    "balls held by the circumscribed circle",
-    variant(
-      "            collide_walls(ball, points)",
-      "            collide_circle(ball)",
-      CIRCLE_WALLS,
-    ),
-    ["inside"],
-  ],
+  ["balls held by the circumscribed circle", CIRCLE_WALLS_HEPTAGON, ["inside"]],
   [
     "balls passing through each other",
     variant("        collide_balls(balls)\n", ""),
