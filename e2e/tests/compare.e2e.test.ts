@@ -104,13 +104,13 @@ it("judges what the programs do: a broken heptagon's first escape is named, and 
   await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
   const answers = page.getByTestId("compare-answer");
   const [good, bad] = [answers.nth(0), answers.nth(1)];
-  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("8/8");
+  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("9/9");
   const failed = bad.locator('[data-verdict-passed="false"]');
   expect(await failed.count()).toBe(1);
   expect(await failed.innerText()).toMatch(
     /Balls stay inside[\s\S]*first escape at [\d.]+ s, ball \d+/,
   );
-  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/8\/8[\s\S]*7\/8/);
+  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/9\/9[\s\S]*8\/9/);
 
   // Clicking the escape seeks both recordings to its moment.
   const seek = failed.getByTestId("compare-verdict-seek");

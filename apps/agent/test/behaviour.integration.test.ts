@@ -1,4 +1,4 @@
-import type { BehaviourVerdict } from "@quantdeck/shared";
+import { seedPrompts, type BehaviourVerdict } from "@quantdeck/shared";
 import { describe, expect, it } from "vitest";
 import { judgeBehaviour } from "../src/compare/behaviour/judgeBehaviour.js";
 import { parseObservation } from "../src/compare/behaviour/observation.js";
@@ -12,6 +12,9 @@ import {
 // The heptagon verdicts against programs written for them: the known-good answer, and
 // the ways weak quants get it wrong, each made from the good one by one change. Real
 // sandbox, real tkinter under Xvfb, the observer loaded as the agent loads it.
+/** The guide's heptagon prompt, whose colours the balls must use. */
+const PROMPT = seedPrompts.prompts.find((p) => p.id.startsWith("heptagon"))?.text.en ?? "";
+
 const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][] = [
   ["correct", CORRECT, []],
   [
@@ -31,7 +34,9 @@ const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][
     ["ballCollisions"],
   ],
   ["no gravity", variant("GRAVITY = 500.0", "GRAVITY = 0.0"), ["gravity"]],
-  ["nineteen balls", variant("NUM_BALLS = 20", "NUM_BALLS = 19"), ["balls", "numbered"]],
+  // The twentieth colour goes with the twentieth ball.
+  ["nineteen balls", variant("NUM_BALLS = 20", "NUM_BALLS = 19"), ["balls", "numbered", "colours"]],
+  ["every ball one colour", variant("fill=ball.color", 'fill="#f8b862"'), ["colours"]],
   [
     "balls without numbers",
     variant("            canvas.create_text(", "            0 and canvas.create_text("),
@@ -49,7 +54,7 @@ describe("heptagon verdicts", () => {
   it.each(PROGRAMS)("%s", async (_name, code, failing) => {
     const result = await runSandboxed({ code, recordSeconds: 4, pressSpace: false });
     expect(result.outcome).toBe("ran");
-    const behaviour = judgeBehaviour("heptagon", result.snapshots);
+    const behaviour = judgeBehaviour("heptagon", result.snapshots, PROMPT);
     expect(behaviour?.method).toBe("tkinterCanvas");
     const failed = behaviour?.verdicts.filter((v) => !v.passed) ?? [];
     expect(

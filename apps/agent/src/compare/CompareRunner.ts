@@ -280,7 +280,10 @@ export class CompareRunner {
         recordSeconds: run.recordSeconds,
         pressSpace: run.prompt.kind === "flappyBird",
       });
-      answer.execution = { ...execution, behaviour: judgeBehaviour(run.prompt.kind, snapshots) };
+      answer.execution = {
+        ...execution,
+        behaviour: judgeBehaviour(run.prompt.kind, snapshots, run.prompt.text),
+      };
     }
     answer.state = "done";
     this.save(run);

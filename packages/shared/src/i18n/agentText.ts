@@ -96,6 +96,11 @@ export const AGENT_MESSAGES = {
     en: "highest bounce {rise} px, radius {radius} px",
     ja: "最高の跳ね返り {rise} px、半径 {radius} px",
   },
+  "verdict.colours": { en: "The given colours", ja: "指定された色" },
+  "verdict.colours.figure": {
+    en: "{used} of the {given} given colours on the balls",
+    ja: "指定された {given} 色のうち {used} 色がボールに",
+  },
 } as const satisfies Record<string, Record<TextLocale, string>>;
 
 export type AgentMessageKey = keyof typeof AGENT_MESSAGES;

@@ -93,6 +93,7 @@ export const behaviourVerdictSchema = z.object({
     "gravity",
     "ballCollisions",
     "bounceHeight",
+    "colours",
   ]),
   passed: z.boolean(),
   /** What was measured, in words. */

@@ -22,7 +22,11 @@ const SHARE_PRESENT = 0.9;
 /** How long a program may take to put its balls in motion before bounces count. */
 const LAUNCH_S = 1;
 
-export function heptagonVerdicts(snapshots: Snapshot[]): BehaviourVerdict[] {
+/** `givenColours`: the colours the prompt lists for the balls (none: no colour verdict). */
+export function heptagonVerdicts(
+  snapshots: Snapshot[],
+  givenColours: string[] = [],
+): BehaviourVerdict[] {
   const frames = snapshots.map(toFrame);
   const withHeptagon = frames.filter(
     (f): f is Frame & { heptagon: Heptagon } => f.heptagon !== null,
@@ -36,7 +40,22 @@ export function heptagonVerdicts(snapshots: Snapshot[]): BehaviourVerdict[] {
     gravityVerdict(withHeptagon),
     collisionVerdict(frames),
     bounceVerdict(withHeptagon),
+    ...(givenColours.length > 0 ? [colourVerdict(snapshots, givenColours)] : []),
   ];
+}
+
+/** Every colour the prompt gives appears on some ball at some time. */
+function colourVerdict(snapshots: Snapshot[], givenColours: string[]): BehaviourVerdict {
+  const given = new Set(givenColours.map((colour) => colour.toLowerCase()));
+  const used = new Set<string>();
+  for (const snapshot of snapshots)
+    for (const item of snapshot.items)
+      if (item.kind === "oval" && given.has(item.fill)) used.add(item.fill);
+  return verdict(
+    "colours",
+    used.size === given.size,
+    agentText("verdict.colours.figure", { used: used.size, given: given.size }),
+  );
 }
 
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));

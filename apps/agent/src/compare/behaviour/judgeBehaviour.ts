@@ -10,8 +10,14 @@ const MIN_SNAPSHOTS = 10;
  * its verdicts; null for prompts without behaviours to judge (yet: Flappy Bird, custom).
  * A program that drew nothing the observer could see is judged by its frames alone.
  */
-export function judgeBehaviour(kind: ComparePromptKind, snapshots: Snapshot[]): Behaviour | null {
+export function judgeBehaviour(
+  kind: ComparePromptKind,
+  snapshots: Snapshot[],
+  promptText = "",
+): Behaviour | null {
   if (kind !== "heptagon") return null;
   if (snapshots.length < MIN_SNAPSHOTS) return { method: "none", verdicts: [] };
-  return { method: "tkinterCanvas", verdicts: heptagonVerdicts(snapshots) };
+  // The colours the prompt lists for the balls, as #rrggbb.
+  const givenColours = promptText.match(/#[0-9a-f]{6}\b/gi) ?? [];
+  return { method: "tkinterCanvas", verdicts: heptagonVerdicts(snapshots, givenColours) };
 }
