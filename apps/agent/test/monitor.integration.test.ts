@@ -93,12 +93,15 @@ describe("resource monitor", () => {
     // The rate covers the last second; on a busy machine a second can pass without a
     // token, so read /metrics until one shows the generation moving.
     let metrics = "";
-    for (let attempt = 0; attempt < 200; attempt++) {
-      metrics = await (await fetch(`${agent.url}/metrics`)).text();
-      if (metricValue(metrics, "quantdeck_generation_tokens_per_second") > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(metricValue(metrics, "quantdeck_generation_tokens_per_second")).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          metrics = await (await fetch(`${agent.url}/metrics`)).text();
+          return metricValue(metrics, "quantdeck_generation_tokens_per_second");
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
     expect(metricValue(metrics, "quantdeck_generated_tokens_total")).toBeGreaterThan(0);
     expect(metrics).toContain("quantdeck_queue_running 1");
     expect(metrics).toContain(

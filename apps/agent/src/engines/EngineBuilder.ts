@@ -107,7 +107,7 @@ export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
         logTail,
         "Unpacking llama.cpp's source",
       );
-      for (const patch of this.patches())
+      for (const patch of this.patches().files)
         await this.run(
           "git",
           ["apply", "--whitespace=nowarn", patch],
@@ -167,19 +167,23 @@ export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
     }
   }
 
-  /** Our patches to llama.cpp's tools, applied in name order (see patches/). */
-  private patches(): string[] {
-    return readdirSync(PATCH_DIR)
+  private patchSet: { files: string[]; contents: Buffer[] } | null = null;
+  /** Our patches to llama.cpp's tools, in name order (see patches/), read once: they ship with the agent. */
+  private patches(): { files: string[]; contents: Buffer[] } {
+    if (this.patchSet) return this.patchSet;
+    const files = readdirSync(PATCH_DIR)
       .filter((name) => name.endsWith(".patch"))
       .sort()
       .map((name) => join(PATCH_DIR, name));
+    this.patchSet = { files, contents: files.map((file) => readFileSync(file)) };
+    return this.patchSet;
   }
 
   /** llama.cpp commit + a hash of the flags and the patches: a changed patch is a new build. */
   private async key(plan: BuildPlan): Promise<string> {
     const commit = await this.sourceCommit();
     const hash = createHash("sha256").update(plan.flags.join(" "));
-    for (const patch of this.patches()) hash.update(readFileSync(patch));
+    for (const content of this.patches().contents) hash.update(content);
     return `${commit.slice(0, 12)}-${plan.backend}-${hash.digest("hex").slice(0, 12)}`;
   }
 

@@ -44,7 +44,7 @@ const idParams = z.object({ id: z.string().min(1).max(200) });
 const deletedSchema = z.object({ deleted: z.string() });
 
 /** POST /api/runtime/generate: the whole answer in one response. */
-export const httpGenerateRequestSchema = z.object({
+const httpGenerateRequestSchema = z.object({
   /** Loads this model first when another (or none) is loaded. */
   model: z.string().min(1).max(1024).optional(),
   request: generationRequestSchema,

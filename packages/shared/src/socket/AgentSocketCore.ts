@@ -277,7 +277,9 @@ export class AgentSocketCore {
       if (event.kind === "done" || event.kind === "failed") this.owned.delete(event.generationId);
       return;
     }
-    // Owned generations' first events (queued, started) can come before generationAccepted.
+    // Owned generations' first events (queued, started) can come before generationAccepted:
+    // kept while a request waits for its id, and only then.
+    if (this.pending.size === 0) return;
     this.unclaimed.push(event);
     if (this.unclaimed.length > MAX_UNCLAIMED) this.unclaimed.shift();
   }

@@ -93,9 +93,9 @@ function heptagonVerdict(frames: Frame[], present: number): BehaviourVerdict {
 function spinVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVerdict {
   const step = (2 * Math.PI) / 7;
   let turned = 0;
+  const angle = (f: Heptagon) =>
+    Math.atan2(f.vertices[0]!.y - f.centre.y, f.vertices[0]!.x - f.centre.x);
   for (let i = 1; i < frames.length; i++) {
-    const angle = (f: Heptagon) =>
-      Math.atan2(f.vertices[0]!.y - f.centre.y, f.vertices[0]!.x - f.centre.x);
     let delta = angle(frames[i]!.heptagon) - angle(frames[i - 1]!.heptagon);
     delta = ((((delta + step / 2) % step) + step) % step) - step / 2;
     turned += delta;

@@ -31,7 +31,7 @@ import {
 } from "./sandboxLayout.js";
 import { bundledFile } from "../../util/bundledFile.js";
 
-/** Ships next to this module in src/ and next to the bundle in dist/ (build.mjs copies it). */
+/** The script run inside the sandbox (build.mjs copies it beside the bundle). */
 const INSIDE_SCRIPT = bundledFile("insideSandbox.sh");
 /** The observer loaded into the program's Python as sitecustomize (observeProgram.py). */
 const OBSERVER = bundledFile("observeProgram.py");

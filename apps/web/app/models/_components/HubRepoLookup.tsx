@@ -12,8 +12,9 @@ import { useStartDownload } from "./useStartDownload";
 import { HiddenLabel } from "@/components/HiddenLabel";
 
 function lookUp(repo: string) {
-  const [org = "", name = ""] = repo.split("/");
-  return agentApi.call(api.hubRepo, { params: { org, name } });
+  // Anything past org/name stays in the name, so the agent refuses it instead of a shorter id.
+  const [org = "", ...name] = repo.split("/");
+  return agentApi.call(api.hubRepo, { params: { org, name: name.join("/") } });
 }
 
 /** Any Hugging Face repository by name: its GGUF models, grouped by quant, ready to download. */
