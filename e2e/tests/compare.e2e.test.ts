@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { CIRCLE_WALLS_HEPTAGON, HEPTAGON } from "@quantdeck/agent/testing/programs";
+import {
+  CIRCLE_WALLS_HEPTAGON,
+  FLAPPY,
+  HEPTAGON,
+  flappyVariant,
+} from "@quantdeck/agent/testing/programs";
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { SCREENSHOTS, stackForFile, type Stack } from "../support/stack.js";
@@ -104,13 +109,12 @@ it("judges what the programs do: a broken heptagon's first escape is named, and 
   await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
   const answers = page.getByTestId("compare-answer");
   const [good, bad] = [answers.nth(0), answers.nth(1)];
-  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("9/9");
-  const failed = bad.locator('[data-verdict-passed="false"]');
-  expect(await failed.count()).toBe(1);
-  expect(await failed.innerText()).toMatch(
-    /Balls stay inside[\s\S]*first escape at [\d.]+ s, ball \d+/,
-  );
-  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/9\/9[\s\S]*8\/9/);
+  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("10/10");
+  // Its balls cross the edges, and never touching a wall, they never spin.
+  expect(await bad.locator('[data-verdict-passed="false"]').count()).toBe(2);
+  const failed = bad.locator('[data-verdict-passed="false"]', { hasText: "Balls stay inside" });
+  expect(await failed.innerText()).toMatch(/first escape at [\d.]+ s, ball \d+/);
+  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/10\/10[\s\S]*8\/10/);
 
   // Clicking the escape seeks both recordings to its moment.
   const seek = failed.getByTestId("compare-verdict-seek");
@@ -127,4 +131,40 @@ it("judges what the programs do: a broken heptagon's first escape is named, and 
       )
       .toBeCloseTo(at, 0);
   await page.screenshot({ path: join(SCREENSHOTS, "compare-verdicts.png"), fullPage: false });
+});
+
+it("plays each Flappy Bird and judges it: a score at the wrong corner fails that verdict alone", async () => {
+  const topLeft = flappyVariant("(WIDTH - score_text.get_width() - 15, 15)", "(15, 15)");
+  await page.goto(`${dashboard.url}/compare`);
+  await expect.poll(() => page.getByTestId("compare-target").count(), { timeout: 20_000 }).toBe(2);
+  await page.getByTestId("compare-prompt").selectOption("flappy-bird");
+  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-add-pasted").click();
+  await page.getByTestId("compare-remove-target").first().click();
+  await page.getByTestId("compare-remove-target").first().click();
+  await page
+    .getByTestId("compare-pasted")
+    .nth(0)
+    .fill("```python\n" + FLAPPY + "```\n");
+  await page
+    .getByTestId("compare-pasted")
+    .nth(1)
+    .fill("```python\n" + topLeft + "```\n");
+  await page.getByTestId("compare-record-seconds").fill("8");
+  await page.getByTestId("compare-start").click();
+
+  await page.waitForURL(/\/compare\/[0-9a-f-]{36}$/);
+  const viewer = page.getByTestId("compare-viewer");
+  await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 120_000 }).toBe("done");
+  const answers = page.getByTestId("compare-answer");
+  const [good, bad] = [answers.nth(0), answers.nth(1)];
+  expect(await good.getByTestId("compare-behaviour").getAttribute("data-method")).toBe(
+    "pygameDraw",
+  );
+  expect(await good.getByTestId("compare-behaviour-score").innerText()).toBe("12/12");
+  const failed = bad.locator('[data-verdict-passed="false"]');
+  expect(await failed.count()).toBe(1);
+  expect(await failed.innerText()).toMatch(/Score at the top right[\s\S]*not the top right/);
+  expect(await page.getByTestId("compare-summary").innerText()).toMatch(/12\/12[\s\S]*11\/12/);
+  await page.screenshot({ path: join(SCREENSHOTS, "compare-flappy.png"), fullPage: false });
 });

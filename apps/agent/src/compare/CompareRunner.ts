@@ -273,6 +273,7 @@ export class CompareRunner {
       const {
         recordingPath: _kept,
         snapshots,
+        quitKeys,
         ...execution
       } = await runSandboxed({
         code: answer.code,
@@ -282,7 +283,10 @@ export class CompareRunner {
       });
       answer.execution = {
         ...execution,
-        behaviour: judgeBehaviour(run.prompt.kind, snapshots, run.prompt.text),
+        behaviour: judgeBehaviour(run.prompt.kind, snapshots, run.prompt.text, {
+          frames: execution.frames,
+          quitKeys,
+        }),
       };
     }
     answer.state = "done";

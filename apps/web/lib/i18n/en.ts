@@ -261,9 +261,13 @@ export const en = {
   "compare.restart": "From the start",
   "compare.projector": "Projector mode",
   "compare.behaviour": "Behaviour",
-  "compare.behaviourSeen": "Judged from what the program drew on its canvas, frame by frame.",
-  "compare.behaviourUnseen":
-    "Nothing the program drew could be watched (another toolkit, or no window): only its recording's frames were checked.",
+  "compare.behaviour.tkinterCanvas":
+    "Judged from what the program drew on its tkinter canvas, frame by frame.",
+  "compare.behaviour.pygameDraw":
+    "Judged from what the program drew with pygame, frame by frame, while Quantdeck played it (SPACE as a player presses it, then none until the bird falls, then SPACE to restart; q and Esc at the end).",
+  "compare.behaviour.frames":
+    "Nothing the program drew could be watched (another toolkit, or drawing into images): judged from its recording's frames only.",
+  "compare.behaviour.none": "Nothing to judge: the program showed no window that could be watched.",
   "compare.seekTo": "show at {seconds} s",
   "compare.checks": "Checks",
   "compare.checksHeuristic":

@@ -264,9 +264,14 @@ export const ja: Record<keyof typeof en, string> = {
   "compare.restart": "最初から",
   "compare.projector": "プロジェクターモード",
   "compare.behaviour": "動作",
-  "compare.behaviourSeen": "プログラムがキャンバスに描いたものをフレームごとに見て判定しました。",
-  "compare.behaviourUnseen":
-    "描画を観測できませんでした（別のツールキットか、ウィンドウなし）。録画のフレームだけを確認しました。",
+  "compare.behaviour.tkinterCanvas":
+    "プログラムが tkinter のキャンバスに描いたものをフレームごとに見て判定しました。",
+  "compare.behaviour.pygameDraw":
+    "Quantdeck がプレイしながら（プレイヤーのように SPACE を押し、鳥が落ちるまで押さず、SPACE で再開。最後に q と Esc）、プログラムが pygame で描いたものをフレームごとに見て判定しました。",
+  "compare.behaviour.frames":
+    "描画を観測できませんでした（別のツールキットか、画像への描画）。録画のフレームだけで判定しました。",
+  "compare.behaviour.none":
+    "判定できるものがありません。観測できるウィンドウが表示されませんでした。",
   "compare.seekTo": "{seconds} 秒を表示",
   "compare.checks": "チェック",
   "compare.checksHeuristic":

@@ -101,6 +101,123 @@ export const AGENT_MESSAGES = {
     en: "{used} of the {given} given colours on the balls",
     ja: "指定された {given} 色のうち {used} 色がボールに",
   },
+  "verdict.numbersSpin": { en: "Numbers show the spin", ja: "番号が回転を示す" },
+  "verdict.numbersSpin.figure": {
+    en: "numbers turned on {share}% of the balls (text angle)",
+    ja: "ボールの {share}% で番号が回転（文字の角度）",
+  },
+  "verdict.moves": { en: "The picture moves", ja: "画面が動く" },
+  "verdict.moves.figure": {
+    en: "{changing} of {count} recorded frames changed",
+    ja: "録画フレーム {count} 枚中 {changing} 枚が変化",
+  },
+  "verdict.flap": { en: "SPACE lifts the bird", ja: "SPACE で鳥が上がる" },
+  "verdict.flap.figure": {
+    en: "the bird rose after {lifted} of {presses} presses in flight",
+    ja: "飛行中の {presses} 回の押下のうち {lifted} 回で鳥が上昇",
+  },
+  "verdict.falls": { en: "Falls without SPACE", ja: "SPACE なしで落ちる" },
+  "verdict.falls.figure": {
+    en: "fell in {fell} of {pauses} pauses between presses",
+    ja: "押下の合間 {pauses} 回のうち {fell} 回で落下",
+  },
+  "verdict.pipesMove": { en: "Pipes move towards the bird", ja: "パイプが鳥へ向かって動く" },
+  "verdict.pipesMove.figure": {
+    en: "pipes move left at {speed} px/s",
+    ja: "パイプが左へ {speed} px/秒で移動",
+  },
+  "verdict.pipesMove.none": { en: "no pipes seen", ja: "パイプが見当たらない" },
+  "verdict.score": {
+    en: "Score at the top right counts pipes",
+    ja: "右上のスコアがパイプを数える",
+  },
+  "verdict.score.figure": {
+    en: "{increases} score increases for {passes} pipes passed; {place}",
+    ja: "{passes} 本のパイプ通過に対しスコア増加 {increases} 回。{place}",
+  },
+  "verdict.score.noPass": {
+    en: "no pipe was passed while playing, so no point could be seen; {place}",
+    ja: "プレイ中にパイプを通過できず、加点を確認できません。{place}",
+  },
+  "verdict.score.none": { en: "no score shown", ja: "スコアが表示されない" },
+  "verdict.place.topRight": { en: "shown at the top right", ja: "右上に表示" },
+  "verdict.place.at": {
+    en: "shown at {x}% across, {y}% down, not the top right",
+    ja: "横 {x}%・縦 {y}% の位置に表示（右上ではない）",
+  },
+  "verdict.roundEnds": {
+    en: "Hitting a pipe or the ground ends the round",
+    ja: "パイプや地面に当たるとラウンド終了",
+  },
+  "verdict.roundEnds.figure": {
+    en: "the round ended {ended} of {hits} times the bird hit something",
+    ja: "鳥が何かに当たった {hits} 回のうち {ended} 回でラウンド終了",
+  },
+  "verdict.roundEnds.noHit": {
+    en: "the bird never hit a pipe or the ground",
+    ja: "鳥がパイプにも地面にも当たらなかった",
+  },
+  "verdict.roundEnds.none": { en: "no round ended", ja: "終了したラウンドがない" },
+  "verdict.bestScore": {
+    en: "Best score shown inside the window",
+    ja: "ベストスコアを画面内に表示",
+  },
+  "verdict.bestScore.figure": { en: "“{text}” inside the window", ja: "「{text}」が画面内" },
+  "verdict.bestScore.outside": {
+    en: "“{text}” reaches outside the window",
+    ja: "「{text}」が画面からはみ出す",
+  },
+  "verdict.bestScore.none": {
+    en: "no best score shown after the round ended",
+    ja: "ラウンド終了後にベストスコアが表示されない",
+  },
+  "verdict.restarts": { en: "SPACE restarts", ja: "SPACE で再開" },
+  "verdict.restarts.figure": {
+    en: "a new round began after SPACE",
+    ja: "SPACE で新しいラウンドが始まった",
+  },
+  "verdict.restarts.failed": {
+    en: "SPACE after the round ended did not start a new one",
+    ja: "ラウンド終了後の SPACE で新しいラウンドが始まらない",
+  },
+  "verdict.restarts.notPressed": {
+    en: "SPACE was not pressed after the round ended",
+    ja: "ラウンド終了後に SPACE が押されなかった",
+  },
+  "verdict.quits": { en: "q and Esc quit", ja: "q と Esc で終了" },
+  "verdict.quits.figure": { en: "q {q} · Esc {escape}", ja: "q {q} ・ Esc {escape}" },
+  "verdict.background": {
+    en: "Light background, light blue first",
+    ja: "明るい背景、最初は薄い青",
+  },
+  "verdict.background.figure": {
+    en: "{first} first; {good} of {count} background colours light",
+    ja: "最初は {first}。背景色 {count} 色のうち {good} 色が明るい",
+  },
+  "verdict.background.none": { en: "no background drawn", ja: "背景が描かれていない" },
+  "verdict.birdColour": { en: "A dark bird", ja: "暗い色の鳥" },
+  "verdict.birdColour.figure": {
+    en: "{good} of {count} bird colours dark ({colours})",
+    ja: "鳥の色 {count} 色のうち {good} 色が暗い（{colours}）",
+  },
+  "verdict.birdColour.none": { en: "no bird seen", ja: "鳥が見当たらない" },
+  "verdict.land": {
+    en: "Land at the bottom, dark brown or yellow",
+    ja: "下部に濃い茶色か黄色の地面",
+  },
+  "verdict.land.figure": {
+    en: "{good} of {count} land colours dark brown or yellow ({colours})",
+    ja: "地面の色 {count} 色のうち {good} 色が濃い茶色か黄色（{colours}）",
+  },
+  "verdict.land.none": { en: "no land at the bottom", ja: "下部に地面がない" },
+  "verdict.pipeColours": {
+    en: "Pipes dark green, light brown or dark grey",
+    ja: "パイプは濃い緑・薄い茶色・濃い灰色",
+  },
+  "verdict.pipeColours.figure": {
+    en: "{good} of {count} pipe colours from the list ({colours})",
+    ja: "パイプの色 {count} 色のうち {good} 色が指定どおり（{colours}）",
+  },
 } as const satisfies Record<string, Record<TextLocale, string>>;
 
 export type AgentMessageKey = keyof typeof AGENT_MESSAGES;

@@ -94,6 +94,20 @@ export const behaviourVerdictSchema = z.object({
     "ballCollisions",
     "bounceHeight",
     "colours",
+    "numbersSpin",
+    "moves",
+    "flap",
+    "falls",
+    "pipesMove",
+    "score",
+    "roundEnds",
+    "bestScore",
+    "restarts",
+    "quits",
+    "background",
+    "birdColour",
+    "land",
+    "pipeColours",
   ]),
   passed: z.boolean(),
   /** What was measured, in words. */
@@ -105,10 +119,11 @@ export type BehaviourVerdict = z.infer<typeof behaviourVerdictSchema>;
 
 export const behaviourSchema = z.object({
   /**
-   * How the program was watched: its tkinter canvas items, frame by frame; or not at all
-   * (another toolkit, or nothing drawn), when only the recording's frames were checked.
+   * How the program was watched: its tkinter canvas items or its pygame drawing, frame by
+   * frame; or, when neither could be seen (another toolkit, drawing into images), only the
+   * recording's frames ("frames"); "none" when there was nothing to judge by.
    */
-  method: z.enum(["tkinterCanvas", "none"]),
+  method: z.enum(["tkinterCanvas", "pygameDraw", "frames", "none"]),
   verdicts: z.array(behaviourVerdictSchema),
 });
 export type Behaviour = z.infer<typeof behaviourSchema>;

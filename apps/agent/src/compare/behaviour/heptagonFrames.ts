@@ -10,6 +10,8 @@ export interface Point {
 export interface Ball extends Point {
   r: number;
   number: number | null;
+  /** The angle its number is drawn at (degrees; tkinter text items can turn). */
+  numberAngle: number | null;
 }
 export interface Heptagon {
   vertices: Point[];
@@ -30,6 +32,7 @@ export function toFrame(snapshot: Snapshot): Frame {
       y: (y1 + y2) / 2,
       r: Math.min(Math.abs(x2 - x1), Math.abs(y2 - y1)) / 2,
       number: null,
+      numberAngle: null,
     };
   });
   // A number belongs to the ball whose centre is nearest to it, within that ball.
@@ -39,7 +42,10 @@ export function toFrame(snapshot: Snapshot): Frame {
     const nearest = balls
       .map((ball) => ({ ball, distance: Math.hypot(ball.x - x, ball.y - y) }))
       .sort((a, b) => a.distance - b.distance)[0];
-    if (nearest && nearest.distance <= nearest.ball.r) nearest.ball.number = Number(item.text);
+    if (nearest && nearest.distance <= nearest.ball.r) {
+      nearest.ball.number = Number(item.text);
+      nearest.ball.numberAngle = item.angle ?? 0;
+    }
   }
   return { t: snapshot.t, heptagon: findHeptagon(snapshot.items), balls };
 }

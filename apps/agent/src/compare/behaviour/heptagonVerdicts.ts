@@ -1,5 +1,6 @@
 import { agentText, type BehaviourVerdict } from "@quantdeck/shared";
 import type { Snapshot } from "./observation.js";
+import { percent, round, verdict } from "./verdict.js";
 import { depthInside, isFlying, toFrame, type Frame, type Heptagon } from "./heptagonFrames.js";
 
 // What the guide's heptagon prompt asks for, checked against what the program drew: 20
@@ -19,6 +20,10 @@ const OVERLAP_DEPTH = 1;
 /** ...in more than this share of pair-frames: they pass through each other. */
 const OVERLAP_SHARE = 0.05;
 const SHARE_PRESENT = 0.9;
+/** A number turned by this much over the recording shows its ball spinning... */
+const TURNED_DEGREES = 5;
+/** ...and half the balls' numbers must, since balls at rest stop spinning. */
+const SHARE_TURNED = 0.5;
 /** How long a program may take to put its balls in motion before bounces count. */
 const LAUNCH_S = 1;
 
@@ -40,8 +45,32 @@ export function heptagonVerdicts(
     gravityVerdict(withHeptagon),
     collisionVerdict(frames),
     bounceVerdict(withHeptagon),
+    numbersSpinVerdict(frames),
     ...(givenColours.length > 0 ? [colourVerdict(snapshots, givenColours)] : []),
   ];
+}
+
+/**
+ * The numbers show each ball's spin: a ball's number is drawn turned, and turns over time
+ * (tkinter text has an angle). Numbers that never turn show no spin.
+ */
+function numbersSpinVerdict(frames: Frame[]): BehaviourVerdict {
+  const angles = new Map<number, { min: number; max: number }>();
+  for (const frame of frames)
+    for (const ball of frame.balls) {
+      if (ball.number === null || ball.numberAngle === null) continue;
+      const seen = angles.get(ball.number) ?? { min: Infinity, max: -Infinity };
+      seen.min = Math.min(seen.min, ball.numberAngle);
+      seen.max = Math.max(seen.max, ball.numberAngle);
+      angles.set(ball.number, seen);
+    }
+  const turned = [...angles.values()].filter((a) => a.max - a.min >= TURNED_DEGREES).length;
+  const share = turned / Math.max(1, angles.size);
+  return verdict(
+    "numbersSpin",
+    angles.size > 0 && share >= SHARE_TURNED,
+    agentText("verdict.numbersSpin.figure", { share: percent(share) }),
+  );
 }
 
 /** Every colour the prompt gives appears on some ball at some time. */
@@ -57,9 +86,6 @@ function colourVerdict(snapshots: Snapshot[], givenColours: string[]): Behaviour
     agentText("verdict.colours.figure", { used: used.size, given: given.size }),
   );
 }
-
-const round = (value: number, digits = 0) => Number(value.toFixed(digits));
-const percent = (share: number) => round(share * 100);
 
 function ballsVerdict(frames: Frame[]): BehaviourVerdict {
   const counts = frames.map((f) => f.balls.length).sort((a, b) => a - b);
@@ -244,13 +270,4 @@ function bounceVerdict(frames: (Frame & { heptagon: Heptagon })[]): BehaviourVer
     agentText("verdict.bounceHeight.figure", { rise: round(rise), radius: round(radius) }),
     passed ? null : at,
   );
-}
-
-function verdict(
-  id: BehaviourVerdict["id"],
-  passed: boolean,
-  figure: BehaviourVerdict["figure"],
-  at: number | null = null,
-): BehaviourVerdict {
-  return { id, passed, figure, at: at === null ? null : Math.max(0, round(at, 2)) };
 }

@@ -14,7 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { CompareExecution } from "@quantdeck/shared";
-import { parseObservation, type Snapshot } from "../behaviour/observation.js";
+import {
+  parseObservation,
+  parseQuitKeys,
+  type QuitKeys,
+  type Snapshot,
+} from "../behaviour/observation.js";
 import { analyzeFrames } from "./analyzeFrames.js";
 import { lastTraceback, limitThatStopped } from "./describeOutcome.js";
 import { readSandboxFiles } from "./readSandboxFiles.js";
@@ -41,7 +46,10 @@ export interface SandboxRequest {
   /** Where the recording is written (its folder must exist); without it, none is kept. */
   recordingDestination?: string;
   recordSeconds: number;
-  /** Press SPACE every 0.35 s while recording (Flappy Bird). */
+  /**
+   * Play it as Flappy Bird: SPACE as a player would press it while recording (the observer
+   * decides when, for a pygame game it can see; else every 0.35 s), then q and Esc.
+   */
   pressSpace: boolean;
   limits?: Partial<SandboxLimits>;
 }
@@ -49,8 +57,10 @@ export interface SandboxRequest {
 export interface SandboxResult extends Omit<CompareExecution, "behaviour"> {
   /** The recording (VP8 WebM) at recordingDestination, or null when none was kept. */
   recordingPath: string | null;
-  /** What the program drew, on the recording's clock (tkinter programs; else none). */
+  /** What the program drew, on the recording's clock (tkinter and pygame programs; else none). */
   snapshots: Snapshot[];
+  /** Whether q and Esc ended the program (played runs that were still running; else null). */
+  quitKeys: QuitKeys | null;
 }
 
 /**
@@ -248,6 +258,7 @@ async function runIn(
     limitScope: cgroup ? "sandbox" : "process",
     recordingPath,
     snapshots,
+    quitKeys: parseQuitKeys(text("quit-keys")),
   };
 }
 

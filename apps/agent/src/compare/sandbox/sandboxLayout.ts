@@ -76,6 +76,8 @@ export const OUTPUT_FILES = (limits: SandboxLimits) => ({
   "recording-start": 64,
   /** What the program drew (observeProgram.py stops writing at 8 MiB). */
   "observe.jsonl": 9 * 1024 ** 2,
+  /** Whether q and Esc ended a game ("q exited", "Escape ignored"). */
+  "quit-keys": 256,
 });
 /** The sandbox starts with this environment and nothing of the agent's (tokens, paths). */
 export const SANDBOX_ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };

@@ -27,9 +27,7 @@ export function BehaviourVerdicts({
           </span>
         )}
       </h3>
-      <p className="text-[11px] text-zinc-500">
-        {t(behaviour.method === "none" ? "compare.behaviourUnseen" : "compare.behaviourSeen")}
-      </p>
+      <p className="text-[11px] text-zinc-500">{t(`compare.behaviour.${behaviour.method}`)}</p>
       <ul className="mt-1 grid gap-1 text-sm">
         {behaviour.verdicts.map((verdict) => (
           <li key={verdict.id} data-testid="compare-verdict" data-verdict-passed={verdict.passed}>

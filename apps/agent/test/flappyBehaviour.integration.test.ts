@@ -1,0 +1,104 @@
+import type { BehaviourVerdict } from "@quantdeck/shared";
+import { describe, expect, it } from "vitest";
+import { judgeBehaviour } from "../src/compare/behaviour/judgeBehaviour.js";
+import { runSandboxed, type SandboxResult } from "../src/compare/sandbox/runSandboxed.js";
+import { FLAPPY as CORRECT, flappyVariant as variant } from "./fixtures/programs/flappyPrograms.js";
+
+// The Flappy Bird verdicts against programs written for them: the known-good answer, and
+// ways weak quants get it wrong, each made from the good one by one change. Real sandbox,
+// real pygame under Xvfb, the observer loaded and playing as the agent runs it (keys go
+// through X), q and Esc pressed at the end. Each failure listed is one the change causes
+// whatever the random pipes and the timing on a busy machine.
+
+const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][] = [
+  ["correct", CORRECT, []],
+  [
+    "SPACE does nothing",
+    variant("                        bird.flap()", "                        pass"),
+    ["flap", "score"],
+  ],
+  // It rises into the top and dies there before the first pipe comes: no point, and no hit
+  // of a pipe or the ground to see the round end by.
+  [
+    "no gravity",
+    variant("GRAVITY = 0.5", "GRAVITY = 0.0"),
+    ["falls", "score", "roundEnds", "bestScore", "restarts"],
+  ],
+  // They stand beyond the window's right edge, where the first pipe starts.
+  [
+    "pipes that stand still",
+    variant("PIPE_SPEED = 3", "PIPE_SPEED = 0"),
+    ["pipesMove", "score", "pipeColours"],
+  ],
+  ["a score that never counts", variant("score += 1", "score += 0"), ["score"]],
+  [
+    "the score at the top left",
+    variant("(WIDTH - score_text.get_width() - 15, 15)", "(15, 15)"),
+    ["score"],
+  ],
+  [
+    "a round that never ends",
+    variant(
+      "if hit_pipe or bird.rect().bottom >= HEIGHT - GROUND_HEIGHT or bird.y < 0:",
+      "if False:",
+    ),
+    ["roundEnds", "bestScore", "restarts"],
+  ],
+  [
+    "the best score off the window",
+    variant(
+      "best_text.get_rect(center=(WIDTH // 2, HEIGHT // 2))",
+      "best_text.get_rect(center=(WIDTH, HEIGHT // 2))",
+    ),
+    ["bestScore"],
+  ],
+  ["Esc that does not quit", variant("(pygame.K_q, pygame.K_ESCAPE)", "(pygame.K_q,)"), ["quits"]],
+  ["a dark background", variant("(173, 216, 230)", "(30, 30, 60)"), ["background"]],
+  [
+    "light green pipes",
+    variant("PIPES = [(0, 100, 0), (181, 140, 90), (64, 64, 64)]", "PIPES = [(144, 238, 144)]"),
+    ["pipeColours"],
+  ],
+];
+
+const evidenceOf = (result: SandboxResult) => ({
+  frames: result.frames,
+  quitKeys: result.quitKeys,
+});
+
+describe("Flappy Bird verdicts", () => {
+  it.each(PROGRAMS)("%s", async (_name, code, failing) => {
+    const result = await runSandboxed({ code, recordSeconds: 8, pressSpace: true });
+    expect(result.outcome, result.stderr).toBe("ran");
+    const behaviour = judgeBehaviour("flappyBird", result.snapshots, "", evidenceOf(result));
+    expect(behaviour?.method).toBe("pygameDraw");
+    expect(behaviour?.verdicts).toHaveLength(12);
+    const failed = behaviour?.verdicts.filter((v) => !v.passed) ?? [];
+    expect(
+      failed.map((v) => v.id),
+      failed.map((v) => `${v.id}: ${v.figure.text}`).join("; "),
+    ).toEqual(failing);
+  });
+
+  it("judges a game drawn with another toolkit by its frames, and still tries q and Esc", async () => {
+    const tkinterGame = [
+      "import tkinter as tk",
+      "root = tk.Tk(); canvas = tk.Canvas(root, width=300, height=300); canvas.pack()",
+      "bird = canvas.create_oval(40, 40, 60, 60, fill='black')",
+      "def fall():",
+      "    canvas.move(bird, 0, 3)",
+      "    if canvas.coords(bird)[1] > 280: canvas.coords(bird, 40, 40, 60, 60)",
+      "    root.after(30, fall)",
+      "root.bind('<Escape>', lambda e: root.destroy())",
+      "fall(); root.mainloop()",
+    ].join("\n");
+    const result = await runSandboxed({ code: tkinterGame, recordSeconds: 3, pressSpace: true });
+    expect(result.quitKeys).toEqual({ q: false, escape: true });
+    const behaviour = judgeBehaviour("flappyBird", result.snapshots, "", evidenceOf(result));
+    expect(behaviour?.method).toBe("frames");
+    expect(behaviour?.verdicts.map((v) => [v.id, v.passed])).toEqual([
+      ["moves", true],
+      ["quits", false],
+    ]);
+  });
+});
