@@ -44,6 +44,15 @@ const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][
     ),
     ["roundEnds", "bestScore", "restarts"],
   ],
+  // The first round ends before the observer starts pressing, and stays ended.
+  [
+    "SPACE that does not restart",
+    variant(
+      "                    else:\n                        bird, pipes",
+      "                    elif False:\n                        bird, pipes",
+    ),
+    ["flap", "score", "restarts"],
+  ],
   [
     "the best score off the window",
     variant(
@@ -78,6 +87,23 @@ describe("Flappy Bird verdicts", () => {
       failed.map((v) => v.id),
       failed.map((v) => `${v.id}: ${v.figure.text}`).join("; "),
     ).toEqual(failing);
+  });
+
+  it("a game that crashes when the bird hits something shows its traceback, and fails what needs a round to end", async () => {
+    const code = variant("best = max(best, score)", "best = max(best, scor)");
+    const result = await runSandboxed({ code, recordSeconds: 4, pressSpace: true });
+    expect(result.outcome).toBe("crashed");
+    expect(result.traceback).toMatch(/NameError: name 'scor' is not defined/);
+    const behaviour = judgeBehaviour("flappyBird", result.snapshots, "", evidenceOf(result));
+    // What it did before the crash still counts: the bird fell, the pipe moved, the colours.
+    expect(behaviour?.verdicts.filter((v) => !v.passed).map((v) => v.id)).toEqual([
+      "flap",
+      "score",
+      "roundEnds",
+      "bestScore",
+      "restarts",
+      "quits",
+    ]);
   });
 
   it("judges a game drawn with another toolkit by its frames, and still tries q and Esc", async () => {
