@@ -111,7 +111,10 @@ export async function generate(
 }
 
 /** Calls `onToken` with each token the sequence generates, as the sampler yields it. */
-export function watchGeneratedTokens(sequence: LlamaContextSequence, onToken: (token: Token) => void) {
+export function watchGeneratedTokens(
+  sequence: LlamaContextSequence,
+  onToken: (token: Token) => void,
+) {
   const evaluate = sequence.evaluate.bind(sequence);
   sequence.evaluate = async function* (tokens, options) {
     const iterator = evaluate(tokens, options);
