@@ -1,3 +1,4 @@
+import { normaliseJsonSchema } from "./outputFormat/jsonSchemaSubset.js";
 import type {
   GenerationEvent,
   GenerationRequest,
@@ -170,7 +171,19 @@ export class Runtime {
     modelId: string | undefined,
     options: SubmitOptions = {},
   ) {
+    const format = request.sampling.format;
+    // Checked before loading: a schema no engine could enforce is the request's fault.
+    const checked =
+      format?.type === "jsonSchema"
+        ? {
+            ...request,
+            sampling: {
+              ...request.sampling,
+              format: { type: "jsonSchema" as const, schema: normaliseJsonSchema(format.schema) },
+            },
+          }
+        : request;
     await this.ensureLoaded(modelId);
-    return this.queue.submit(request, options);
+    return this.queue.submit(checked, options);
   }
 }

@@ -33,6 +33,8 @@ export const ERROR_TEXT = {
     engineUnavailable: "That engine is not available",
     busy: "The engine is busy ({waiting} requests waiting)",
     promptTooLong: "The prompt does not fit the context of {contextSize} tokens",
+    unsupportedSchema:
+      "The JSON schema uses {what} at {path}, which structured output cannot enforce",
     generationFailed: "The generation failed",
     cancelled: "The generation was cancelled",
     unknownRepo: "No such repository on the hub",
@@ -73,6 +75,7 @@ export const ERROR_TEXT = {
     engineUnavailable: "そのエンジンは使えません",
     busy: "エンジンが混み合っています（{waiting} 件待ち）",
     promptTooLong: "プロンプトがコンテキスト（{contextSize} トークン）に収まりません",
+    unsupportedSchema: "JSON スキーマの {path} にある {what} は構造化出力で強制できません",
     generationFailed: "生成に失敗しました",
     cancelled: "生成は取り消されました",
     unknownRepo: "ハブにそのリポジトリはありません",

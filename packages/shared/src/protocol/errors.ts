@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   engineUnavailable: 409,
   busy: 429,
   promptTooLong: 413,
+  unsupportedSchema: 400,
   generationFailed: 500,
   cancelled: 409,
   // The hub and downloads

@@ -127,6 +127,17 @@ export type RuntimeStatus = z.infer<typeof runtimeStatusSchema>;
 
 // ---- generation ----
 
+/**
+ * What the output must be, enforced by grammar-constrained sampling: any JSON value, or
+ * JSON valid against a schema (the subset both engines enforce; see the agent's
+ * runtime/outputFormat).
+ */
+export const outputFormatSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("json") }),
+  z.object({ type: z.literal("jsonSchema"), schema: z.record(z.string(), z.unknown()) }),
+]);
+export type OutputFormat = z.infer<typeof outputFormatSchema>;
+
 export const samplingSchema = z.object({
   /** 0 is greedy. Defaults to 0.3 (the DeepSeek-V3 recommendation). */
   temperature: z.number().min(0).max(5).optional(),
@@ -140,6 +151,8 @@ export const samplingSchema = z.object({
   /** Defaults to 1024. */
   maxTokens: z.number().int().min(1).max(131_072).optional(),
   stop: z.array(z.string().min(1).max(200)).max(16).optional(),
+  /** Constrain the output to JSON (grammar-constrained sampling); free text without it. */
+  format: outputFormatSchema.optional(),
 });
 export type Sampling = z.infer<typeof samplingSchema>;
 

@@ -40,6 +40,17 @@ function samplingOf(body: ChatCompletionRequest | CompletionRequest): Sampling {
   return sampling;
 }
 
+/** `response_format` as our output format: JSON objects are JSON with an object schema. */
+function formatOf(body: ChatCompletionRequest): Pick<Sampling, "format"> {
+  const format = body.response_format;
+  if (!format || format.type === "text") return {};
+  if (format.type === "json_object")
+    return {
+      format: { type: "jsonSchema", schema: { type: "object", additionalProperties: true } },
+    };
+  return { format: { type: "jsonSchema", schema: format.json_schema.schema ?? {} } };
+}
+
 const finishReason = (stats: GenerationStats) =>
   stats.stopReason === "maxTokens" ? "length" : "stop";
 const usage = (stats: GenerationStats) => ({
@@ -72,7 +83,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           role: m.role === "developer" ? "system" : m.role,
           content: m.content ?? "",
         })),
-        sampling: samplingOf(body),
+        sampling: { ...samplingOf(body), ...formatOf(body) },
       }),
       "chat",
     ),

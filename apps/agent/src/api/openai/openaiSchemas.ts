@@ -24,8 +24,25 @@ const contentSchema = z.union([
     .transform((parts) => parts.map((p) => p.text).join("")),
 ]);
 
+/** Structured output: any JSON object, or JSON valid against a schema. */
+const responseFormatSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    json_schema: z.object({
+      name: z.string().max(64).optional(),
+      description: z.string().max(10_000).optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      // Always strict here: the grammar enforces the schema whatever this says.
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
 export const chatCompletionRequestSchema = z.object({
   ...commonSampling,
+  response_format: responseFormatSchema.nullish(),
   messages: z
     .array(
       z.object({

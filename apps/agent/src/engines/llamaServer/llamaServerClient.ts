@@ -117,6 +117,10 @@ export function completionBody(prompt: string, sampling: CompletionSampling) {
     seed: sampling.seed,
     stop: sampling.stop ?? [],
     return_tokens: false,
+    // llama-server turns a JSON schema into a grammar; {} is any JSON value.
+    ...(sampling.format && {
+      json_schema: sampling.format.type === "jsonSchema" ? sampling.format.schema : {},
+    }),
   };
 }
 

@@ -1,6 +1,8 @@
-import type { GenerationStats, StopReason } from "@quantdeck/shared";
+import type { GenerationStats, OutputFormat, StopReason } from "@quantdeck/shared";
 import {
   LlamaCompletion,
+  type GbnfJsonSchema,
+  type LlamaModel,
   type LlamaContextSequence,
   type LlamaText,
   type Token,
@@ -54,7 +56,9 @@ export async function generate(
       firstTokenAt ??= performance.now();
       generated.push(token);
     });
+    const grammar = await grammarFor(model, sampling.format);
     const result = await completion.generateCompletionWithMeta(rendered.tokens, {
+      ...(grammar && { grammar }),
       signal,
       stopOnAbortSignal: true,
       onToken: (tokens) => {
@@ -108,6 +112,14 @@ export async function generate(
   } finally {
     void sequence.dispose();
   }
+}
+
+/** The grammar that constrains the output to the format asked for (none: free text). */
+async function grammarFor(model: LlamaModel, format: OutputFormat | undefined) {
+  if (!format) return undefined;
+  if (format.type === "json") return model.llama.getGrammarFor("json");
+  // Checked and normalised by the agent (runtime/outputFormat) to what this converter takes.
+  return model.llama.createGrammarForJsonSchema<GbnfJsonSchema>(format.schema as GbnfJsonSchema);
 }
 
 /** Calls `onToken` with each token the sequence generates, as the sampler yields it. */
