@@ -84,7 +84,7 @@ export function normaliseJsonSchema(schema: unknown): Record<string, unknown> {
       if (!ENFORCED.has(key)) throw unsupportedSchema(`"${key}"`, at);
       switch (key) {
         case "type": {
-          const types = Array.isArray(value) ? value : [value];
+          const types: unknown[] = Array.isArray(value) ? value : [value];
           const unknown = types.find((t) => typeof t !== "string" || !TYPES.has(t));
           if (types.length === 0 || unknown !== undefined)
             throw unsupportedSchema(`the type ${JSON.stringify(unknown ?? [])}`, at);
@@ -138,8 +138,8 @@ export function normaliseJsonSchema(schema: unknown): Record<string, unknown> {
         }
         case "required": {
           const names = Object.keys(asObject(node.properties));
-          const missing = Array.isArray(value)
-            ? value.find((name) => !names.includes(name as string))
+          const missing: unknown = Array.isArray(value)
+            ? (value as unknown[]).find((name) => !names.includes(name as string))
             : value;
           if (missing !== undefined)
             throw unsupportedSchema(
