@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { AgentError } from "../errors/AgentError.js";
 import { internal, notFound } from "../errors/commonErrors.js";
+import { anthropicRoutes } from "./anthropic/anthropicRoutes.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { serveRoute } from "./serveRoute.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
@@ -61,6 +62,7 @@ export function createHttpApp(deps: HttpAppDeps) {
         host: c.req.header("host"),
         origin: c.req.header("origin"),
         authorization: c.req.header("authorization"),
+        "x-api-key": c.req.header("x-api-key"),
         cookie: c.req.header("cookie"),
         "x-forwarded-host": c.req.header("x-forwarded-host"),
       },
@@ -151,6 +153,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
   openaiRoutes(app, deps.runtime);
+  anthropicRoutes(app, deps.runtime);
 
   app.notFound((c) => {
     const error = notFound(

@@ -14,7 +14,13 @@ import {
 } from "@quantdeck/shared";
 import type { LocalModel } from "../models/ModelRegistry.js";
 import { log } from "../util/log.js";
-import type { EngineDeviceView, EngineEvent, EngineRequest, GpuMode } from "./engineMessages.js";
+import type {
+  EngineDeviceView,
+  EngineEvent,
+  EnginePrompt,
+  EngineRequest,
+  GpuMode,
+} from "./engineMessages.js";
 import type { Engine, EngineFactory } from "../engines/Engine.js";
 import { NodeLlamaCppEngine } from "../engines/nodeLlamaCpp/NodeLlamaCppEngine.js";
 
@@ -178,6 +184,15 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
       id,
     );
     return { id, done };
+  }
+
+  /** How many tokens a prompt is for the loaded model (its template and BOS included). */
+  async countTokens(prompt: EnginePrompt): Promise<number> {
+    const counted = await this.request<Extract<EngineEvent, { type: "counted" }>>(
+      { type: "countTokens", prompt },
+      (event) => event.type === "counted",
+    );
+    return counted.tokens;
   }
 
   /** llama.cpp's own view of the GPUs, or null if the engine cannot answer in time. */

@@ -6,6 +6,7 @@ import {
   type GenerationResult,
 } from "@quantdeck/shared";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
+import type { EnginePrompt } from "./engineMessages.js";
 import type { AgentError } from "../errors/AgentError.js";
 import { busy, cancelled, generationFailed, modelNotLoaded } from "../errors/commonErrors.js";
 
@@ -128,10 +129,7 @@ export class GenerationQueue {
     const request = job.request;
     const { id: engineId, done } = this.supervisor.generate(
       {
-        prompt:
-          request.mode === "chat"
-            ? { mode: "chat", messages: request.messages }
-            : { mode: "raw", text: request.prompt },
+        prompt: enginePromptOf(request),
         sampling: { ...DEFAULT_SAMPLING, ...request.sampling },
         returnPromptTokens: job.returnPromptTokens,
       },
@@ -171,4 +169,11 @@ export class GenerationQueue {
     this.publish({ kind: "failed", generationId: job.id, error: error.apiError }, job.ownerId);
     job.reject(error);
   }
+}
+
+/** What the engine is given of a generation request: its conversation, or its text. */
+export function enginePromptOf(request: GenerationRequest): EnginePrompt {
+  return request.mode === "chat"
+    ? { mode: "chat", messages: request.messages }
+    : { mode: "raw", text: request.prompt };
 }

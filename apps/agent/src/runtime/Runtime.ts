@@ -10,7 +10,7 @@ import { rm } from "node:fs/promises";
 import type { LocalModel, ModelRegistry } from "../models/ModelRegistry.js";
 import { UnsafePathError } from "../models/resolveInsideModels.js";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
-import type { GenerationQueue, SubmitOptions } from "./GenerationQueue.js";
+import { enginePromptOf, type GenerationQueue, type SubmitOptions } from "./GenerationQueue.js";
 import { resolveLoadOptions } from "./resolveLoadOptions.js";
 import { AgentError } from "../errors/AgentError.js";
 import { modelNotLoaded } from "../errors/commonErrors.js";
@@ -147,6 +147,12 @@ export class Runtime {
       throw modelNotLoaded();
     }
     return this.load(id, {});
+  }
+
+  /** How many tokens a request's prompt is for a model (loading it as ensureLoaded does). */
+  async countTokens(request: GenerationRequest, modelId: string | undefined): Promise<number> {
+    await this.ensureLoaded(modelId);
+    return this.supervisor.countTokens(enginePromptOf(request));
   }
 
   /** Follows one generation's text (for HTTP streaming); returns the unsubscribe function. */

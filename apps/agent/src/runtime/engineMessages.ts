@@ -12,18 +12,24 @@ import type {
  * Messages between the agent and its engine process (IPC, same version on both ends, so
  * plain types rather than schemas). Every request carries an id its reply repeats.
  */
+/** What a model is given: a conversation (rendered by its template) or text as is. */
+export type EnginePrompt =
+  { mode: "chat"; messages: ChatMessage[] } | { mode: "raw"; text: string };
+
 export type EngineRequest =
   | { type: "load"; id: string; modelPath: string; options: ResolvedLoadOptions; gpu: GpuMode }
   | { type: "unload"; id: string }
   | {
       type: "generate";
       id: string;
-      prompt: { mode: "chat"; messages: ChatMessage[] } | { mode: "raw"; text: string };
+      prompt: EnginePrompt;
       sampling: Required<Pick<Sampling, "temperature" | "minP" | "seed" | "maxTokens">> & Sampling;
       /** Return the token ids the model was given (for tests and prompt inspection). */
       returnPromptTokens?: boolean;
     }
   | { type: "cancel"; id: string }
+  /** How many tokens the prompt is for the loaded model, template and BOS included. */
+  | { type: "countTokens"; id: string; prompt: EnginePrompt }
   /** What llama.cpp sees of the machine's GPUs. */
   | { type: "probe"; id: string; gpu: GpuMode };
 
@@ -58,6 +64,7 @@ export type EngineEvent =
       promptTokenIds?: number[];
     }
   | { type: "probed"; id: string; view: EngineDeviceView }
+  | { type: "counted"; id: string; tokens: number }
   | { type: "failed"; id: string; error: ApiError };
 
 export interface EngineDeviceView {

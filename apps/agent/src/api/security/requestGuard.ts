@@ -6,6 +6,7 @@ export interface RequestHeaders {
   host?: string | undefined;
   origin?: string | undefined;
   authorization?: string | undefined;
+  "x-api-key"?: string | undefined;
   cookie?: string | undefined;
   /** Set by the dashboard's server: the Host the browser used. */
   "x-forwarded-host"?: string | undefined;

@@ -53,6 +53,10 @@ describe("tokens", () => {
 
   it("reads a bearer token or the session cookie", () => {
     expect(credentialsFromHeaders({ authorization: "Bearer t0k" })).toEqual({ bearer: "t0k" });
+    // Anthropic's clients send the key as x-api-key.
+    expect(credentialsFromHeaders({ "x-api-key": "t0k" })).toEqual({ bearer: "t0k" });
+    expect(credentialsFromHeaders({ "x-api-key": "a b" })).toEqual({});
+    expect(credentialsFromHeaders({ "x-api-key": "k".repeat(600) })).toEqual({});
     expect(credentialsFromHeaders({ cookie: "a=1; quantdeck_session=c%3Dok; b=2" })).toEqual({
       session: "c=ok",
     });

@@ -10,7 +10,7 @@ export function tokensMatch(given: string, expected: string): boolean {
 
 /** What a request presents to prove who it is. */
 export interface Credentials {
-  /** `Authorization: Bearer …` (the CLI, scripts, other tools). */
+  /** `Authorization: Bearer …` (the CLI, scripts, other tools), or `x-api-key` (Anthropic's clients). */
   bearer?: string;
   /** The sign-in cookie's session id (browsers). */
   session?: string;
@@ -24,12 +24,15 @@ const MAX_CREDENTIAL_CHARS = 512;
  */
 export function credentialsFromHeaders(headers: {
   authorization?: string | undefined;
+  "x-api-key"?: string | undefined;
   cookie?: string | undefined;
 }): Credentials {
   const credentials: Credentials = {};
   const authorization = headers.authorization ?? "";
   const bearer = /^Bearer[ \t]+([^\s]+)$/i.exec(authorization.slice(0, MAX_CREDENTIAL_CHARS + 16));
-  if (bearer?.[1] && bearer[1].length <= MAX_CREDENTIAL_CHARS) credentials.bearer = bearer[1];
+  const apiKey = /^[^\s]+$/.exec((headers["x-api-key"] ?? "").slice(0, MAX_CREDENTIAL_CHARS + 1));
+  const key = bearer?.[1] ?? apiKey?.[0];
+  if (key && key.length <= MAX_CREDENTIAL_CHARS) credentials.bearer = key;
   const session = cookieValue(headers.cookie, SESSION_COOKIE);
   if (session !== undefined) credentials.session = session;
   return credentials;

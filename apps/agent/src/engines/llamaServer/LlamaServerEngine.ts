@@ -5,7 +5,12 @@ import { readModelHeaders } from "../../catalog/readModelAnatomy.js";
 import { AgentError } from "../../errors/AgentError.js";
 import { engineFailed, modelNotLoaded } from "../../errors/commonErrors.js";
 import { readProcessRss } from "../../monitor/procReaders.js";
-import type { EngineEvent, EngineRequest, LoadedInfo } from "../../runtime/engineMessages.js";
+import type {
+  EngineEvent,
+  EnginePrompt,
+  EngineRequest,
+  LoadedInfo,
+} from "../../runtime/engineMessages.js";
 import type { Engine } from "../Engine.js";
 import { toolPath, type EngineBuild } from "../EngineBuilder.js";
 import { isDeepSeekModel, renderDeepSeek } from "../promptFormat.js";
@@ -94,6 +99,8 @@ export class LlamaServerEngine
       case "probe":
         this.emit("event", { type: "probed", id: request.id, view: await this.listDevices() });
         return;
+      case "countTokens":
+        return this.countTokens(request);
     }
   }
 
@@ -151,12 +158,7 @@ export class LlamaServerEngine
     const server = this.server;
     if (!server) throw modelNotLoaded();
     const { client } = server.process;
-    const prompt =
-      request.prompt.mode === "raw"
-        ? request.prompt.text
-        : server.deepseek
-          ? renderDeepSeek(request.prompt.messages)
-          : await client.applyTemplate(request.prompt.messages);
+    const prompt = await this.render(request.prompt);
     const abort = new AbortController();
     this.generations.set(request.id, abort);
     const started = performance.now();
@@ -193,6 +195,23 @@ export class LlamaServerEngine
       stopReason: abort.signal.aborted ? "cancelled" : stopReasonOf(final?.stop_type),
     };
     this.emit("event", { type: "generated", id: request.id, text, stats });
+  }
+
+  /** The prompt as text for /completion: DeepSeek's template here, others by llama-server. */
+  private async render(prompt: EnginePrompt): Promise<string> {
+    const server = this.server;
+    if (!server) throw modelNotLoaded();
+    if (prompt.mode === "raw") return prompt.text;
+    return server.deepseek
+      ? renderDeepSeek(prompt.messages)
+      : server.process.client.applyTemplate(prompt.messages);
+  }
+
+  private async countTokens(request: Extract<EngineRequest, { type: "countTokens" }>) {
+    const server = this.server;
+    if (!server) throw modelNotLoaded();
+    const tokens = await server.process.client.tokenize(await this.render(request.prompt));
+    this.emit("event", { type: "counted", id: request.id, tokens });
   }
 
   private async listDevices() {

@@ -76,6 +76,17 @@ export class LlamaServerClient {
     return z.object({ prompt: z.string() }).parse(await response.json()).prompt;
   }
 
+  /** How many tokens `prompt` is, special tokens (BOS) added as /completion adds them. */
+  async tokenize(prompt: string): Promise<number> {
+    const response = await fetch(`${this.url}/tokenize`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content: prompt, add_special: true }),
+    });
+    if (!response.ok) throw refusal(response.status, await response.text());
+    return z.object({ tokens: z.array(z.unknown()) }).parse(await response.json()).tokens.length;
+  }
+
   /**
    * Streams a completion of `prompt`: each chunk as llama-server sends it. A refusal before
    * the stream (a prompt over the context, a bad parameter) throws an AgentError that says

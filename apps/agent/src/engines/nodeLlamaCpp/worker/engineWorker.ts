@@ -4,7 +4,7 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { EngineEvent, EngineRequest, GpuMode } from "../../../runtime/engineMessages.js";
 import { engineFailed, modelNotLoaded } from "../../../errors/commonErrors.js";
-import { generate } from "./generate.js";
+import { generate, promptTokenCount } from "./generate.js";
 import { loadModel, type LoadedEngineModel } from "./loadModel.js";
 
 let llama: Llama | undefined;
@@ -65,6 +65,14 @@ async function handle(request: EngineRequest): Promise<void> {
     case "cancel":
       running.get(request.id)?.abort();
       return;
+    case "countTokens":
+      if (!loaded)
+        return send({ type: "failed", id: request.id, error: modelNotLoaded().apiError });
+      return send({
+        type: "counted",
+        id: request.id,
+        tokens: promptTokenCount(loaded, request.prompt),
+      });
     case "probe": {
       const instance = await getLlamaOnce(request.gpu);
       const vram = await instance.getVramState();

@@ -8,7 +8,7 @@ import {
   type Token,
 } from "node-llama-cpp";
 import { promptTooLong } from "../../../errors/commonErrors.js";
-import type { EngineRequest } from "../../../runtime/engineMessages.js";
+import type { EnginePrompt, EngineRequest } from "../../../runtime/engineMessages.js";
 import { renderChatPrompt, renderRawPrompt } from "./chatPrompt.js";
 import type { LoadedEngineModel } from "./loadModel.js";
 
@@ -31,11 +31,8 @@ export async function generate(
   signal: AbortSignal,
   onText: (text: string, tokens: number) => void,
 ) {
-  const { model, context, chatWrapper } = loaded;
-  const rendered =
-    request.prompt.mode === "chat"
-      ? renderChatPrompt(model, chatWrapper, request.prompt.messages)
-      : { tokens: renderRawPrompt(model, request.prompt.text), stopTriggers: [] as LlamaText[] };
+  const { model, context } = loaded;
+  const rendered = renderPrompt(loaded, request.prompt);
   const promptTokens = rendered.tokens.length + (model.tokens.bos !== null ? 1 : 0);
   // The completion API would silently cut the prompt's beginning; refuse instead.
   if (promptTokens >= context.contextSize) {
@@ -112,6 +109,18 @@ export async function generate(
   } finally {
     void sequence.dispose();
   }
+}
+
+/** The prompt as the model's tokens, with the stop triggers its chat template adds. */
+function renderPrompt({ model, chatWrapper }: LoadedEngineModel, prompt: EnginePrompt) {
+  return prompt.mode === "chat"
+    ? renderChatPrompt(model, chatWrapper, prompt.messages)
+    : { tokens: renderRawPrompt(model, prompt.text), stopTriggers: [] as LlamaText[] };
+}
+
+/** How many tokens the prompt is, BOS included: what a generation would be given. */
+export function promptTokenCount(loaded: LoadedEngineModel, prompt: EnginePrompt): number {
+  return renderPrompt(loaded, prompt).tokens.length + (loaded.model.tokens.bos !== null ? 1 : 0);
 }
 
 /** The grammar that constrains the output to the format asked for (none: free text). */
