@@ -11,6 +11,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { AgentError } from "../errors/AgentError.js";
 import { internal, notFound } from "../errors/commonErrors.js";
 import { anthropicRoutes } from "./anthropic/anthropicRoutes.js";
+import { ollamaRoutes } from "./ollama/ollamaRoutes.js";
 import { openaiRoutes } from "./openai/openaiRoutes.js";
 import { serveRoute } from "./serveRoute.js";
 import { hardwareRoutes } from "./routes/hardwareRoutes.js";
@@ -154,6 +155,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   engineRoutes(app, deps.engines);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);
+  ollamaRoutes(app, deps.runtime);
 
   app.notFound((c) => {
     const error = notFound(

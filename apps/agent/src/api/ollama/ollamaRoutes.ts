@@ -1,0 +1,318 @@
+import { createHash } from "node:crypto";
+import { stat } from "node:fs/promises";
+import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
+import type { Context, Hono } from "hono";
+import { stream as streamBody } from "hono/streaming";
+import type { ZodType } from "zod";
+import { AgentError } from "../../errors/AgentError.js";
+import { badRequest, generationFailed } from "../../errors/commonErrors.js";
+import type { LocalModel } from "../../models/ModelRegistry.js";
+import type { Runtime } from "../../runtime/Runtime.js";
+import { describeZodError } from "../describeZodError.js";
+import { keepAliveMs, UnloadAfter } from "./keepAlive.js";
+import {
+  chatRequestSchema,
+  generateRequestSchema,
+  showRequestSchema,
+  type OllamaChatRequest,
+  type OllamaGenerateRequest,
+  type OllamaOptions,
+} from "./ollamaSchemas.js";
+
+// Ollama's API, for the front ends and editor plugins that expect it (Open WebUI, the
+// `ollama` npm client): list, show, chat, generate (NDJSON streaming), version, ps. Its
+// paths (/api/tags, /api/chat…) sit beside Quantdeck's own /api routes without clashing.
+// The same runtime, queue and engines serve them; the token is required as for every route
+// (Ollama's clients send it as `Authorization: Bearer`, e.g. the ollama client's `headers`).
+
+/** What /api/version reports: the Ollama API version these routes follow. */
+const OLLAMA_API_VERSION = "0.6.4";
+
+function ollamaError(c: Context, error: unknown) {
+  const failure = error instanceof AgentError ? error : generationFailed(error);
+  const { title, hint } = failure.apiError;
+  return c.json({ error: hint ? `${title}. ${hint}` : title }, failure.status);
+}
+
+async function parse<T>(c: Context, schema: ZodType<T>): Promise<T> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    throw badRequest("The request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw badRequest(`Invalid request: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+function samplingOf(
+  options: OllamaOptions | undefined,
+  format: OllamaChatRequest["format"],
+): Sampling {
+  const sampling: Sampling = {};
+  if (options?.temperature !== undefined) sampling.temperature = options.temperature;
+  if (options?.top_p !== undefined) sampling.topP = options.top_p;
+  if (options?.top_k !== undefined) sampling.topK = options.top_k;
+  if (options?.min_p !== undefined) sampling.minP = options.min_p;
+  if (options?.seed !== undefined) sampling.seed = options.seed;
+  if (options?.num_predict !== undefined && options.num_predict > 0)
+    sampling.maxTokens = options.num_predict;
+  if (options?.stop?.length) sampling.stop = options.stop;
+  if (options?.repeat_penalty !== undefined) sampling.repeatPenalty = options.repeat_penalty;
+  if (format === "json") sampling.format = { type: "json" };
+  else if (typeof format === "object") sampling.format = { type: "jsonSchema", schema: format };
+  return sampling;
+}
+
+const NS_PER_MS = 1_000_000;
+
+/** Ollama's closing fields: why it stopped, and the counts and durations (nanoseconds). */
+function doneFields(stats: GenerationStats) {
+  const evalMs =
+    stats.generationTokensPerSecond > 0
+      ? (stats.generatedTokens / stats.generationTokensPerSecond) * 1000
+      : stats.totalMs - stats.timeToFirstTokenMs;
+  return {
+    done: true,
+    done_reason: stats.stopReason === "maxTokens" ? "length" : "stop",
+    total_duration: Math.round(stats.totalMs * NS_PER_MS),
+    load_duration: 0,
+    prompt_eval_count: stats.promptTokens,
+    prompt_eval_duration: Math.round(stats.timeToFirstTokenMs * NS_PER_MS),
+    eval_count: stats.generatedTokens,
+    eval_duration: Math.round(evalMs * NS_PER_MS),
+  };
+}
+
+function parameterSize(parameters: number | null): string {
+  if (!parameters) return "";
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+  ];
+  for (const [scale, unit] of units)
+    if (parameters >= scale) return `${Number((parameters / scale).toFixed(1))}${unit}`;
+  return String(parameters);
+}
+
+function details(model: Pick<LocalModel, "architecture" | "parameters" | "quantType">) {
+  return {
+    parent_model: "",
+    format: "gguf",
+    family: model.architecture,
+    families: [model.architecture],
+    parameter_size: parameterSize(model.parameters),
+    quantization_level: model.quantType ?? "",
+  };
+}
+
+/** A stable identity for a model (Ollama's digest is its blob's hash; ours hashes the id and size). */
+const digestOf = (model: LocalModel) =>
+  createHash("sha256").update(`${model.id}\0${model.sizeBytes}`).digest("hex");
+
+async function modifiedAt(model: LocalModel): Promise<string> {
+  try {
+    return (await stat(model.path)).mtime.toISOString();
+  } catch {
+    return new Date(0).toISOString();
+  }
+}
+
+export function ollamaRoutes(app: Hono, runtime: Runtime) {
+  const status = () => runtime.status();
+  const unloadAfter = new UnloadAfter(
+    () => status().queue.running === 0 && status().queue.waiting === 0,
+    () => runtime.unload(),
+  );
+  let unloadAt: number | null = null;
+
+  /** A request's keep_alive, applied once it is answered. */
+  function keepAlive(value: number | string | undefined) {
+    if (value === undefined) return;
+    const ms = keepAliveMs(value);
+    if (ms === undefined) throw badRequest(`keep_alive ${JSON.stringify(value)} is not a duration`);
+    unloadAt = ms === null ? null : Date.now() + ms;
+    unloadAfter.set(ms);
+  }
+
+  app.get("/api/version", (c) => c.json({ version: OLLAMA_API_VERSION }));
+
+  app.get("/api/tags", async (c) => {
+    const models = (await runtime.listModels()).filter((m) => m.complete && !m.unreadable);
+    return c.json({
+      models: await Promise.all(
+        models.map(async (model) => ({
+          name: model.id,
+          model: model.id,
+          modified_at: await modifiedAt(model),
+          size: model.sizeBytes,
+          digest: digestOf(model),
+          details: details(model),
+        })),
+      ),
+    });
+  });
+
+  app.post("/api/show", async (c) => {
+    try {
+      const body = await parse(c, showRequestSchema);
+      const model = await runtime.findModel(body.model ?? body.name ?? "");
+      return c.json({
+        license: "",
+        modelfile: "",
+        parameters: "",
+        template: "",
+        details: details(model),
+        model_info: {
+          "general.architecture": model.architecture,
+          "general.name": model.name,
+          "general.parameter_count": model.parameters,
+          [`${model.architecture}.context_length`]: model.trainContextSize,
+        },
+        capabilities: ["completion"],
+        modified_at: await modifiedAt(model),
+      });
+    } catch (error) {
+      return ollamaError(c, error);
+    }
+  });
+
+  app.get("/api/ps", async (c) => {
+    const loaded = status().model;
+    if (!loaded) return c.json({ models: [] });
+    const model = await runtime.findModel(loaded.id).catch(() => null);
+    const size = loaded.memory.actual.ramBytes + loaded.memory.actual.vramBytes;
+    return c.json({
+      models: [
+        {
+          name: loaded.id,
+          model: loaded.id,
+          size,
+          digest: model ? digestOf(model) : "",
+          details: details({
+            architecture: loaded.architecture,
+            parameters: model?.parameters ?? null,
+            quantType: model?.quantType ?? null,
+          }),
+          // Loaded until unloaded by hand, unless a keep_alive said otherwise.
+          expires_at: new Date(unloadAt ?? Date.UTC(9999, 0)).toISOString(),
+          size_vram: loaded.memory.actual.vramBytes,
+        },
+      ],
+    });
+  });
+
+  app.post("/api/chat", async (c) => {
+    try {
+      const body = await parse(c, chatRequestSchema);
+      const messages: ChatMessage[] = (body.messages ?? []).map(({ role, content }) => ({
+        role,
+        content,
+      }));
+      return await answer(
+        c,
+        body,
+        messages.length === 0
+          ? null
+          : {
+              mode: "chat",
+              messages,
+              sampling: samplingOf(body.options, body.format),
+            },
+        "chat",
+      );
+    } catch (error) {
+      return ollamaError(c, error);
+    }
+  });
+
+  app.post("/api/generate", async (c) => {
+    try {
+      const body = await parse(c, generateRequestSchema);
+      return await answer(c, body, generationOf(body), "generate");
+    } catch (error) {
+      return ollamaError(c, error);
+    }
+  });
+
+  function generationOf(body: OllamaGenerateRequest): GenerationRequest | null {
+    if (!body.prompt) return null;
+    const sampling = samplingOf(body.options, body.format);
+    if (body.raw) return { mode: "raw", prompt: body.prompt, sampling };
+    const messages: ChatMessage[] = [];
+    if (body.system) messages.push({ role: "system", content: body.system });
+    messages.push({ role: "user", content: body.prompt });
+    return { mode: "chat", messages, sampling };
+  }
+
+  /**
+   * Runs one chat or generate request: with nothing to generate, Ollama's idiom to load the
+   * model (or, with keep_alive 0, to unload it); else the answer, streamed as NDJSON unless
+   * `stream` is false.
+   */
+  async function answer(
+    c: Context,
+    body: OllamaChatRequest | OllamaGenerateRequest,
+    request: GenerationRequest | null,
+    kind: "chat" | "generate",
+  ) {
+    const envelope = (fields: object) => ({
+      model: body.model,
+      created_at: new Date().toISOString(),
+      ...fields,
+    });
+    const piece = (text: string) =>
+      kind === "chat" ? { message: { role: "assistant", content: text } } : { response: text };
+
+    if (request === null) {
+      const unload = body.keep_alive !== undefined && keepAliveMs(body.keep_alive) === 0;
+      if (unload) {
+        unloadAfter.clear();
+        if (status().model?.id === body.model) await runtime.unload();
+      } else {
+        await runtime.ensureLoaded(body.model);
+        keepAlive(body.keep_alive);
+      }
+      return c.json(
+        envelope({ ...piece(""), done: true, done_reason: unload ? "unload" : "load" }),
+      );
+    }
+
+    const generation = await runtime.startGeneration(request, body.model);
+    unloadAfter.clear(); // busy now; the keep_alive counts from the answer
+    const finished = generation.result.finally(() => keepAlive(body.keep_alive));
+    if (body.stream === false) {
+      c.req.raw.signal.addEventListener("abort", () => runtime.cancel(generation.id));
+      const { text, stats } = await finished;
+      return c.json(envelope({ ...piece(text), ...doneFields(stats) }));
+    }
+
+    // Listen before the stream opens: text that arrives first waits in `early`.
+    const early: string[] = [];
+    let write: ((text: string) => void) | null = null;
+    const unsubscribe = runtime.onGenerationText(generation.id, (text) =>
+      write ? write(text) : early.push(text),
+    );
+    c.header("Content-Type", "application/x-ndjson");
+    return streamBody(c, async (stream) => {
+      stream.onAbort(() => {
+        runtime.cancel(generation.id);
+      });
+      const line = (fields: object) => stream.write(`${JSON.stringify(envelope(fields))}\n`);
+      write = (text) => void line({ ...piece(text), done: false });
+      for (const text of early.splice(0)) write(text);
+      try {
+        const { stats } = await finished;
+        await line({ ...piece(""), ...doneFields(stats) });
+      } catch (error) {
+        await stream.write(
+          `${JSON.stringify({ error: generationFailed(error).apiError.title })}\n`,
+        );
+      } finally {
+        unsubscribe();
+      }
+    });
+  }
+}
