@@ -150,7 +150,7 @@ it("plays each Flappy Bird and judges it: a score at the wrong corner fails that
     .getByTestId("compare-pasted")
     .nth(1)
     .fill("```python\n" + topLeft + "```\n");
-  await page.getByTestId("compare-record-seconds").fill("8");
+  await page.getByTestId("compare-record-seconds").fill("12");
   await page.getByTestId("compare-start").click();
 
   await page.waitForURL(/\/compare\/[0-9a-f-]{36}$/);

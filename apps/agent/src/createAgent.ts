@@ -19,6 +19,9 @@ import { startServer } from "./api/startServer.js";
 import { WebSocketHub } from "./api/WebSocketHub.js";
 import { AgentEvents } from "./AgentEvents.js";
 import { SessionStore } from "./api/security/SessionStore.js";
+import { ApiKeyStore } from "./api/security/ApiKeyStore.js";
+import { KeyConnections } from "./api/security/KeyConnections.js";
+import { keyOfOwner, keyOwner } from "./api/security/requestPrincipal.js";
 import { DownloadManager } from "./downloads/DownloadManager.js";
 import { DownloadStore } from "./downloads/DownloadStore.js";
 import { HubClient } from "./downloads/HubClient.js";
@@ -180,9 +183,20 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     demoModel,
   });
 
+  // Named API keys: a revoked key's open connections close and its generations stop at once.
+  const keys = { store: new ApiKeyStore(db), connections: new KeyConnections() };
+  keys.store.onRevoke((id) => {
+    keys.connections.closeAll(id);
+    queue.cancelOwnedBy(keyOwner(id));
+  });
+  events.on("generation", (event, ownerId) => {
+    const keyId = keyOfOwner(ownerId);
+    if (keyId && event.kind === "done") keys.store.addTokens(keyId, event.stats.generatedTokens);
+  });
   const guard = {
     token: config.token,
     sessions: config.token === undefined ? undefined : new SessionStore(db, config.token),
+    keys: keys.store,
     tokenRequired: config.token !== undefined,
     allowedHosts: [config.host, ...config.allowedHosts],
   };
@@ -217,6 +231,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
 
   const app = createHttpApp({
     guard,
+    keys,
     agentVersion: AGENT_VERSION,
     protocolVersion: PROTOCOL_VERSION,
     getStatus,

@@ -10,19 +10,26 @@ import { FLAPPY as CORRECT, flappyVariant as variant } from "./fixtures/programs
 // through X), q and Esc pressed at the end. Each failure listed is one the change causes
 // whatever the random pipes and the timing on a busy machine.
 
-const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][] = [
+type Id = BehaviourVerdict["id"];
+/**
+ * Each program: the verdicts its change must fail, and those it may fail or pass depending
+ * on timing alone (a busy machine draws fewer frames a second; the player's first press
+ * waits for the window to be focused), each with its reason.
+ */
+const PROGRAMS: [name: string, code: string, failing: Id[], mayFail?: Id[]][] = [
   ["correct", CORRECT, []],
   [
     "SPACE does nothing",
     variant("                        bird.flap()", "                        pass"),
     ["flap", "score"],
   ],
-  // It rises into the top and dies there before the first pipe comes: no point, and no hit
-  // of a pipe or the ground to see the round end by.
+  // Its bird never falls. Once pressed it rises into the top and dies there with no hit of a
+  // pipe or the ground to see the round end by; pressed late, it may meet the first pipe.
   [
     "no gravity",
     variant("GRAVITY = 0.5", "GRAVITY = 0.0"),
-    ["falls", "score", "roundEnds", "bestScore", "restarts"],
+    ["falls"],
+    ["score", "roundEnds", "bestScore", "restarts"],
   ],
   // They stand beyond the window's right edge, where the first pipe starts.
   [
@@ -44,14 +51,15 @@ const PROGRAMS: [name: string, code: string, failing: BehaviourVerdict["id"][]][
     ),
     ["roundEnds", "bestScore", "restarts"],
   ],
-  // The first round ends before the observer starts pressing, and stays ended.
+  // The first round ends, usually before the player's first press, and stays ended.
   [
     "SPACE that does not restart",
     variant(
       "                    else:\n                        bird, pipes",
       "                    elif False:\n                        bird, pipes",
     ),
-    ["flap", "score", "restarts"],
+    ["restarts"],
+    ["flap", "score"],
   ],
   [
     "the best score off the window",
@@ -76,16 +84,18 @@ const evidenceOf = (result: SandboxResult) => ({
 });
 
 describe("Flappy Bird verdicts", () => {
-  it.each(PROGRAMS)("%s", async (_name, code, failing) => {
-    const result = await runSandboxed({ code, recordSeconds: 8, pressSpace: true });
+  it.each(PROGRAMS)("%s", async (_name, code, failing, mayFail = []) => {
+    const result = await runSandboxed({ code, recordSeconds: 10, pressSpace: true });
     expect(result.outcome, result.stderr).toBe("ran");
     const behaviour = judgeBehaviour("flappyBird", result.snapshots, "", evidenceOf(result));
     expect(behaviour?.method).toBe("pygameDraw");
     expect(behaviour?.verdicts).toHaveLength(12);
     const failed = behaviour?.verdicts.filter((v) => !v.passed) ?? [];
+    const ids = failed.map((v) => v.id);
+    const why = failed.map((v) => `${v.id}: ${v.figure.text}`).join("; ");
     expect(
-      failed.map((v) => v.id),
-      failed.map((v) => `${v.id}: ${v.figure.text}`).join("; "),
+      ids.filter((id) => !mayFail.includes(id)),
+      why,
     ).toEqual(failing);
   });
 
@@ -96,9 +106,10 @@ describe("Flappy Bird verdicts", () => {
     expect(result.traceback).toMatch(/NameError: name 'scor' is not defined/);
     const behaviour = judgeBehaviour("flappyBird", result.snapshots, "", evidenceOf(result));
     // What it did before the crash still counts: the bird fell, the pipe moved, the colours.
-    expect(behaviour?.verdicts.filter((v) => !v.passed).map((v) => v.id)).toEqual([
-      "flap",
-      "score",
+    // Pressed before its first hit (a busy machine draws slowly), it may have flown and
+    // passed a pipe too.
+    const failed = behaviour?.verdicts.filter((v) => !v.passed).map((v) => v.id) ?? [];
+    expect(failed.filter((id) => id !== "flap" && id !== "score")).toEqual([
       "roundEnds",
       "bestScore",
       "restarts",

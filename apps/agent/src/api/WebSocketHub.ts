@@ -117,6 +117,7 @@ export class WebSocketHub {
         "x-forwarded-host": headerValue(request.headers["x-forwarded-host"]),
       },
       this.options.guard,
+      { path: WEBSOCKET_PATH },
     );
     if (!verdict.ok) {
       log.warn("websocket refused", {

@@ -29,13 +29,20 @@ import { engineRoutes } from "./routes/engineRoutes.js";
 import type { EngineManager } from "../engines/EngineManager.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiKeyStore } from "./security/ApiKeyStore.js";
+import type { KeyConnections } from "./security/KeyConnections.js";
 import { guardRequest, isAuthenticated, type GuardOptions } from "./security/requestGuard.js";
+import { setPrincipal } from "./security/requestPrincipal.js";
+import { keyRoutes } from "./routes/keyRoutes.js";
 import { SESSION_MAX_AGE_SECONDS, type SessionStore } from "./security/SessionStore.js";
 import { cookieValue, credentialsFromHeaders, tokensMatch } from "./security/tokens.js";
 import { log, recentLogLines } from "../util/log.js";
 
 export interface HttpAppDeps {
   guard: GuardOptions & { sessions?: SessionStore | undefined };
+  /** Named API keys, and the connections each has open (revoking one closes them). */
+  keys: { store: ApiKeyStore; connections: KeyConnections };
   agentVersion: string;
   protocolVersion: number;
   getStatus: () => AgentStatus;
@@ -68,9 +75,17 @@ export function createHttpApp(deps: HttpAppDeps) {
         "x-forwarded-host": c.req.header("x-forwarded-host"),
       },
       deps.guard,
-      { requireToken: !PUBLIC_PATHS.has(c.req.path) },
+      { requireToken: !PUBLIC_PATHS.has(c.req.path), method: c.req.method, path: c.req.path },
     );
     if (!verdict.ok) return c.json({ error: verdict.error }, verdict.status);
+    setPrincipal(c, verdict.principal);
+    if (verdict.principal.kind === "key") {
+      const { key } = verdict.principal;
+      deps.keys.store.recordRequest(key.id);
+      const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+      if (node?.incoming && node.outgoing)
+        deps.keys.connections.track(key.id, node.incoming, node.outgoing);
+    }
     await next();
   });
 
@@ -150,9 +165,11 @@ export function createHttpApp(deps: HttpAppDeps) {
     deps.runtime,
     () => deps.downloads.bytesTotal,
     deps.websocketClients,
+    () => deps.keys.store.list(),
   );
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
+  keyRoutes(app, deps.keys.store);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);
   ollamaRoutes(app, deps.runtime);

@@ -1,4 +1,4 @@
-import type { MonitorSample, RuntimeStatus } from "@quantdeck/shared";
+import type { ApiKey, MonitorSample, RuntimeStatus } from "@quantdeck/shared";
 
 export interface MetricsInput {
   sample: MonitorSample | undefined;
@@ -9,6 +9,8 @@ export interface MetricsInput {
   downloadBytesTotal: number;
   /** WebSocket connections open now. */
   websocketClients: number;
+  /** Named API keys with their use (never the keys themselves). */
+  apiKeys?: ApiKey[];
 }
 
 /** Label values are quoted; quotes, backslashes and newlines escaped, per the exposition format. */
@@ -23,6 +25,7 @@ export function prometheusText({
   generations,
   downloadBytesTotal,
   websocketClients,
+  apiKeys = [],
 }: MetricsInput): string {
   const lines: string[] = [];
   const metric = (
@@ -146,5 +149,18 @@ export function prometheusText({
   metric("quantdeck_websocket_clients", "gauge", "WebSocket connections open.", [
     ["", websocketClients],
   ]);
+  const byKey = (key: ApiKey) => `{key=${label(key.name)},scope=${label(key.scope)}}`;
+  metric(
+    "quantdeck_api_key_requests_total",
+    "counter",
+    "Requests made with each named API key.",
+    apiKeys.map((key) => [byKey(key), key.requests]),
+  );
+  metric(
+    "quantdeck_api_key_tokens_total",
+    "counter",
+    "Tokens generated for each named API key's requests.",
+    apiKeys.map((key) => [byKey(key), key.tokens]),
+  );
   return lines.join("\n") + "\n";
 }

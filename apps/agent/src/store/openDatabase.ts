@@ -46,6 +46,19 @@ const MIGRATIONS: string[] = [
      token_fingerprint TEXT NOT NULL,
      expires_at INTEGER NOT NULL
    );`,
+  // Named API keys: only each key's hash is kept; revoked keys stay, marked, for the record.
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     scope TEXT NOT NULL,
+     key_hash TEXT NOT NULL UNIQUE,
+     prefix TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     requests INTEGER NOT NULL DEFAULT 0,
+     tokens INTEGER NOT NULL DEFAULT 0,
+     revoked_at INTEGER
+   );`,
 ];
 
 /**

@@ -12,6 +12,7 @@ import {
   startDownloadRequestSchema,
 } from "../protocol/downloads";
 import { hardwareInfoSchema } from "../protocol/hardware";
+import { apiKeysResponseSchema, createdKeySchema, createKeyRequestSchema } from "../protocol/keys";
 import { localModelsResponseSchema } from "../protocol/models";
 import { monitorHistorySchema } from "../protocol/monitor";
 import {
@@ -165,6 +166,22 @@ export const api = {
     path: "/api/settings",
     body: updateSettingsRequestSchema,
     response: settingsResponseSchema,
+  }),
+
+  /** Named API keys (admin): listed with their use, created (the key shown once), revoked. */
+  keys: defineRoute({ method: "GET", path: "/api/keys", response: apiKeysResponseSchema }),
+  createKey: defineRoute({
+    method: "POST",
+    path: "/api/keys",
+    body: createKeyRequestSchema,
+    response: createdKeySchema,
+    status: 201,
+  }),
+  revokeKey: defineRoute({
+    method: "DELETE",
+    path: "/api/keys/:id",
+    params: idParams,
+    response: deletedSchema,
   }),
 
   /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */

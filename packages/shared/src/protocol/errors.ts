@@ -15,7 +15,10 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbiddenHost: 403,
   forbiddenOrigin: 403,
+  forbiddenScope: 403,
   notFound: 404,
+  unknownKey: 404,
+  keyExists: 409,
   payloadTooLarge: 413,
   // The dashboard's relay
   agentUnreachable: 502,

@@ -7,6 +7,7 @@ import { AgentError } from "../../errors/AgentError.js";
 import { badRequest, generationFailed } from "../../errors/commonErrors.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeZodError } from "../describeZodError.js";
+import { generationOwner } from "../security/requestPrincipal.js";
 import {
   countTokensRequestSchema,
   messagesRequestSchema,
@@ -118,7 +119,9 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
     let generation: Awaited<ReturnType<Runtime["startGeneration"]>>;
     try {
       body = await parse(c, messagesRequestSchema);
-      generation = await runtime.startGeneration(toRequest(body), body.model);
+      generation = await runtime.startGeneration(toRequest(body), body.model, {
+        ownerId: generationOwner(c),
+      });
     } catch (error) {
       return anthropicError(c, error);
     }

@@ -9,6 +9,7 @@ import { badRequest, generationFailed } from "../../errors/commonErrors.js";
 import type { LocalModel } from "../../models/ModelRegistry.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeZodError } from "../describeZodError.js";
+import { generationOwner } from "../security/requestPrincipal.js";
 import { keepAliveMs, UnloadAfter } from "./keepAlive.js";
 import {
   chatRequestSchema,
@@ -280,7 +281,9 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
       );
     }
 
-    const generation = await runtime.startGeneration(request, body.model);
+    const generation = await runtime.startGeneration(request, body.model, {
+      ownerId: generationOwner(c),
+    });
     unloadAfter.clear(); // busy now; the keep_alive counts from the answer
     const finished = generation.result.finally(() => keepAlive(body.keep_alive));
     if (body.stream === false) {

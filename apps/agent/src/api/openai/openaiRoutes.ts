@@ -7,6 +7,7 @@ import { streamSSE } from "hono/streaming";
 import type { ZodType } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeZodError } from "../describeZodError.js";
+import { generationOwner } from "../security/requestPrincipal.js";
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
@@ -123,7 +124,9 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     let generation: Awaited<ReturnType<Runtime["startGeneration"]>>;
     let modelId: string;
     try {
-      generation = await runtime.startGeneration(toRequest(body), body.model);
+      generation = await runtime.startGeneration(toRequest(body), body.model, {
+        ownerId: generationOwner(c),
+      });
       modelId = runtime.loadedModelId ?? body.model ?? "";
     } catch (error) {
       if (error instanceof AgentError) {

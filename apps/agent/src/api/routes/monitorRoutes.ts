@@ -1,4 +1,4 @@
-import { api } from "@quantdeck/shared";
+import { api, type ApiKey } from "@quantdeck/shared";
 import type { Hono } from "hono";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { prometheusText } from "../../monitor/prometheusText.js";
@@ -11,6 +11,7 @@ export function monitorRoutes(
   runtime: Runtime,
   downloadBytesTotal: () => number,
   websocketClients: () => number,
+  apiKeys: () => ApiKey[],
 ) {
   serveRoute(app, api.monitor, () => ({
     intervalMs: SAMPLE_INTERVAL_MS,
@@ -27,6 +28,7 @@ export function monitorRoutes(
         generations: totals.finished,
         downloadBytesTotal: downloadBytesTotal(),
         websocketClients: websocketClients(),
+        apiKeys: apiKeys(),
       }),
       200,
       { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },

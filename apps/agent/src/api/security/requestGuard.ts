@@ -1,5 +1,7 @@
 import { ERROR_STATUS, type ApiError, type ErrorStatus } from "@quantdeck/shared";
 import { isAllowedHost, isAllowedOrigin, type HostPolicy } from "./hostChecks.js";
+import type { KeyHolder } from "./ApiKeyStore.js";
+import { scopeAllows } from "./keyScopes.js";
 import { credentialsFromHeaders, tokensMatch, type Credentials } from "./tokens.js";
 
 export interface RequestHeaders {
@@ -16,19 +18,37 @@ export interface GuardOptions extends HostPolicy {
   token: string | undefined;
   /** Browser sign-ins (present whenever a token is). */
   sessions?: { isValid(id: string): boolean } | undefined;
+  /** Named API keys, each with a scope. */
+  keys?: { find(key: string): KeyHolder | null } | undefined;
 }
 
-/** Whether the credentials open the API: the token itself, or a live browser session. */
+/**
+ * Who a request is: the admin (the token, a browser session, or no token set), a named key,
+ * or nobody in particular (the public routes a login page needs).
+ */
+export type Principal = { kind: "admin" } | { kind: "key"; key: KeyHolder } | { kind: "anonymous" };
+const ADMIN: Principal = { kind: "admin" };
+
+/**
+ * Who the credentials belong to, or null: the token itself or a live browser session is
+ * the admin; a live named key is that key. Without a token set, everyone is the admin.
+ */
+export function authenticate(credentials: Credentials, options: GuardOptions): Principal | null {
+  if (!options.token) return ADMIN;
+  const { bearer, session } = credentials;
+  if (bearer !== undefined && tokensMatch(bearer, options.token)) return ADMIN;
+  if (session !== undefined && options.sessions?.isValid(session) === true) return ADMIN;
+  const key = bearer === undefined ? null : (options.keys?.find(bearer) ?? null);
+  return key ? { kind: "key", key } : null;
+}
+
+/** Whether the credentials open the API at all. */
 export function isAuthenticated(credentials: Credentials, options: GuardOptions): boolean {
-  if (!options.token) return true;
-  if (credentials.bearer !== undefined && tokensMatch(credentials.bearer, options.token))
-    return true;
-  return (
-    credentials.session !== undefined && options.sessions?.isValid(credentials.session) === true
-  );
+  return authenticate(credentials, options) !== null;
 }
 
-export type GuardVerdict = { ok: true } | { ok: false; status: ErrorStatus; error: ApiError };
+export type GuardVerdict =
+  { ok: true; principal: Principal } | { ok: false; status: ErrorStatus; error: ApiError };
 
 const refuse = (error: ApiError): GuardVerdict => ({
   ok: false,
@@ -45,7 +65,11 @@ const refuse = (error: ApiError): GuardVerdict => ({
 export function guardRequest(
   headers: RequestHeaders,
   options: GuardOptions,
-  { requireToken = true }: { requireToken?: boolean } = {},
+  {
+    requireToken = true,
+    method = "GET",
+    path = "",
+  }: { requireToken?: boolean; method?: string; path?: string } = {},
 ): GuardVerdict {
   const forwarded = headers["x-forwarded-host"];
   const host = forwarded ?? headers.host;
@@ -66,14 +90,21 @@ export function guardRequest(
       hint: "Use the Quantdeck dashboard itself; other web pages cannot drive the agent.",
     });
   }
-  if (requireToken && options.token) {
-    if (!isAuthenticated(credentialsFromHeaders(headers), options)) {
-      return refuse({
-        code: "unauthorized",
-        title: "An access token is required",
-        hint: "Sign in with the agent's token (QUANTDECK_TOKEN on the agent's machine).",
-      });
-    }
+  if (!requireToken) return { ok: true, principal: { kind: "anonymous" } };
+  const principal = authenticate(credentialsFromHeaders(headers), options);
+  if (!principal) {
+    return refuse({
+      code: "unauthorized",
+      title: "An access token is required",
+      hint: "Sign in with the agent's token (QUANTDECK_TOKEN on the agent's machine), or send an API key.",
+    });
   }
-  return { ok: true };
+  if (principal.kind === "key" && !scopeAllows(principal.key.scope, method, path)) {
+    return refuse({
+      code: "forbiddenScope",
+      title: `The key ${principal.key.name} (${principal.key.scope}) does not reach ${method} ${path}`,
+      hint: "Use a key whose scope covers this route (admin reaches every route), or the token.",
+    });
+  }
+  return { ok: true, principal };
 }

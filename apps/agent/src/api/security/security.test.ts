@@ -138,7 +138,10 @@ describe("guardRequest", () => {
       "x-forwarded-host": "localhost:3000",
       origin: "http://localhost:3000",
     };
-    expect(guardRequest(relayed, loopbackOnly)).toEqual({ ok: true });
+    expect(guardRequest(relayed, loopbackOnly)).toMatchObject({
+      ok: true,
+      principal: { kind: "admin" },
+    });
     expect(
       guardRequest({ ...relayed, origin: "http://127.0.0.1:7700" }, loopbackOnly),
     ).toMatchObject({
@@ -154,12 +157,13 @@ describe("guardRequest", () => {
     });
     expect(
       guardRequest({ host: "gpubox:7700", authorization: `Bearer ${withToken.token}` }, withToken),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true, principal: { kind: "admin" } });
     expect(
       guardRequest({ host: "gpubox:7700", authorization: "Bearer wrong" }, withToken),
     ).toMatchObject({ ok: false });
     expect(guardRequest({ host: "gpubox:7700" }, withToken, { requireToken: false })).toEqual({
       ok: true,
+      principal: { kind: "anonymous" },
     });
   });
 });

@@ -9,7 +9,8 @@
 #   recording, then q and Esc to see it quit)
 #   $4 address-space limit (bytes)   $5 process limit   $6 CPU seconds   $7 file size limit (bytes)
 SECONDS_TO_RECORD=$1 FPS=$2 KEYS=$3
-export DISPLAY=:99 HOME=/work/home SDL_AUDIODRIVER=dummy
+# SDL draws on the X display or fails, never silently into an invisible offscreen window.
+export DISPLAY=:99 HOME=/work/home SDL_AUDIODRIVER=dummy SDL_VIDEODRIVER=x11
 mkdir -p "$HOME" /work/program
 cp /src/main.py /work/program/main.py
 cd /work || exit 90
@@ -26,9 +27,11 @@ emit() {
 
 mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix
 Xvfb :99 -screen 0 1024x768x24 -nolisten tcp >/out/xvfb.log 2>&1 3>&- &
+# Until the display answers a request: its socket appears before it accepts connections,
+# and a program that connects in between finds no display.
 i=0
-until [ -e /tmp/.X11-unix/X99 ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && { echo "display 0 0" >/out/result; emit result; exit 91; }
+until xdotool getdisplaygeometry >/dev/null 2>&1; do
+  i=$((i + 1)); [ $i -gt 200 ] && { echo "display 0 0" >/out/result; emit result; exit 91; }
   sleep 0.05
 done
 
@@ -106,7 +109,7 @@ stop_program() {
   wait $PROGRAM 2>/dev/null
 }
 
-find_window
+find_window 10
 GRAB="-video_size 1024x768 -i :99"
 if [ -n "$TARGET" ]; then
   sleep 0.5 # let it draw its first frames
@@ -154,7 +157,7 @@ if kill -0 $PROGRAM 2>/dev/null; then
     unset QUANTDECK_DRIVE_SECONDS
     export QUANTDECK_OBSERVE=off
     start_program
-    find_window
+    find_window 20
     [ -n "$TARGET" ] && sleep 0.5 && quits_on Escape
     stop_program
   else

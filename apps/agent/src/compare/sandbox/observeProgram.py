@@ -113,42 +113,60 @@ def _install_tkinter():
 class Driver:
     """Plays Flappy Bird well enough to show its rules: a still start (does the bird
     fall?), then SPACE whenever the bird is below the next gap's middle (flaps, passed
-    pipes, a score), then no presses (the bird falls to the ground: the round ends), then
-    one press (a restart), then playing again. Phases are shares of the recording."""
+    pipes, a score) until it has got past a pipe (or most of the recording is gone), then
+    no presses (the bird falls to the ground: the round ends), then one press (a restart),
+    then playing again. A game that runs slowly (a busy machine draws fewer frames, and
+    its pipes come later) gets longer to pass its first pipe."""
 
     # How far ahead to aim: a key press takes about this long to reach the game.
     LAG_S = 0.05
+    STILL_S = 1.0
 
     def __init__(self, seconds):
         self.seconds = seconds
         self.start = None
         self.last_press = -1.0
-        self.restarted = False
+        self.phase = "still"
+        self.falling_since = None
+        self.passed = False
         self.pipe = None
         self.bird = None  # (time, centre y) in the frame before
 
     def press(self, now):
-        self.last_press = now
+        # The pipe appears once the sandbox has focused the window and started recording:
+        # until then nothing is pressed, and the next frame tries again.
         try:
             if self.pipe is None:
                 self.pipe = os.open(KEYS_PIPE, os.O_WRONLY | os.O_NONBLOCK)
             os.write(self.pipe, b"space\n")
+            self.last_press = now
+            return True
         except OSError:
-            pass
+            return False
 
     def frame(self, now, items, width, height):
         if self.start is None:
             self.start = now
-        elapsed = now - self.start
-        share = elapsed / self.seconds
+        share = (now - self.start) / self.seconds
         bird = _find_bird(items, width, height)
         seen, self.bird = self.bird, (now, (bird[1] + bird[3]) / 2) if bird else None
-        if elapsed < 1.0 or 0.55 <= share < 0.8:
+        if bird is not None and _pipe_just_passed(items, bird, height):
+            self.passed = True
+        if self.phase == "still":
+            if now - self.start >= self.STILL_S:
+                self.phase = "fly"
             return
-        if share >= 0.8 and not self.restarted:
-            self.restarted = True
-            self.press(now)
+        if self.phase == "fly" and ((self.passed and share >= 0.4) or share >= 0.7):
+            self.phase, self.falling_since = "fall", now
+        if self.phase == "fall":
+            if now - self.falling_since < max(1.5, self.seconds * 0.2):
+                return
+            if self.press(now):  # the restart
+                self.phase = "replay"
             return
+        self.fly(now, items, width, height, bird, seen)
+
+    def fly(self, now, items, width, height, bird, seen):
         if now - self.last_press < 0.2:
             return
         if bird is None or now - self.last_press > 1.5:
@@ -162,6 +180,16 @@ class Driver:
         middle, gap = _gap(items, bird, width, height)
         if y > middle + gap * 0.2:
             self.press(now)
+
+
+def _pipe_just_passed(items, bird, height):
+    """A pipe from the top whose trailing edge is just behind the bird's middle."""
+    middle = (bird[0] + bird[2]) / 2
+    return any(
+        kind in ("rect", "image", "polygon") and y1 <= 1 and y2 - y1 > height * 0.08
+        and middle - 30 <= x2 < middle
+        for kind, (x1, y1, x2, y2), _fill, _text in items
+    )
 
 
 def _find_bird(items, width, height):

@@ -188,8 +188,9 @@ async function runIn(
     : bwrap;
 
   const started = performance.now();
-  // Startup (up to 5 s waiting for a window), the recording, and decoding its frames.
-  const wallLimitMs = (request.recordSeconds + 30) * 1000;
+  // Startup (up to 10 s waiting for a window), the recording, a game's second start to try
+  // Esc (up to 20 s more), and decoding the frames.
+  const wallLimitMs = (request.recordSeconds + 50) * 1000;
   const child = spawn(command ?? "bwrap", args, {
     cwd: "/",
     stdio: ["ignore", "ignore", "ignore", "pipe"],
