@@ -121,4 +121,22 @@ describe("settings", () => {
       .poll(() => page.getByTestId("local-models").innerText(), { timeout: 10_000 })
       .toContain("Model in an added folder");
   });
+
+  it("creates an API key shown once, which opens the model APIs until it is revoked", async () => {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("keys-name").fill("open-webui");
+    await page.getByTestId("keys-scope").selectOption("inference");
+    await page.getByTestId("keys-add").click();
+    const key = await page.getByTestId("keys-created-key").innerText();
+    expect(key).toMatch(/^qd_/);
+    await expect.poll(() => page.getByTestId("keys-row").count()).toBe(1);
+    expect(await page.getByTestId("keys-row").innerText()).toContain(key.slice(0, 9));
+    // The key reaches the Ollama routes of the agent, and only its scope's routes.
+    const headers = { Authorization: `Bearer ${key}` };
+    expect((await fetch(`${stack.agent.url}/api/tags`, { headers })).status).toBe(200);
+    expect((await fetch(`${stack.agent.url}/api/settings`, { headers })).status).toBe(403);
+    await page.screenshot({ path: join(SCREENSHOTS, "settings-keys.png"), fullPage: true });
+    await page.getByTestId("keys-revoke").click();
+    await expect.poll(() => page.getByTestId("keys-row").count()).toBe(0);
+  });
 });

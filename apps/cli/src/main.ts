@@ -6,6 +6,7 @@ import { benchCommand } from "./commands/bench.js";
 import { compareCommand } from "./commands/compare.js";
 import { loadCommand, processesCommand, unloadCommand } from "./commands/engine.js";
 import { hardwareCommand } from "./commands/hardware.js";
+import { keyCommand } from "./commands/key.js";
 import { logsCommand } from "./commands/logs.js";
 import { listModelsCommand, removeModelCommand } from "./commands/models.js";
 import { planCommand } from "./commands/plan.js";
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   compare: compareCommand,
   logs: logsCommand,
+  key: keyCommand,
   service: serviceCommand,
 };
 

@@ -74,6 +74,35 @@ describe("inspecting the agent", () => {
   });
 });
 
+describe("API keys", () => {
+  it("adds a key (printed once, alone on stdout), lists it with its use, and revokes it", async () => {
+    const add = await runCli(["key", "add", "editor", "--scope", "inference"], env);
+    expect(add.code).toBe(0);
+    const key = add.stdout.trim();
+    expect(key).toMatch(/^qd_/);
+    expect(add.stderr).toMatch(/shown this once/);
+    // The key opens the model APIs, not the rest.
+    const models = await fetch(`${agent.url}/v1/models`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(models.status).toBe(200);
+    const ls = await runCli(["key", "ls"], env);
+    expect(ls.stdout).toMatch(/^NAME\s+SCOPE\s+KEY\s+REQUESTS/);
+    expect(ls.stdout).toMatch(new RegExp(`editor\\s+inference\\s+${key.slice(0, 9)}…\\s+1\\s`));
+    expect(ls.stdout).not.toContain(key);
+    const bad = await runCli(["key", "add", "x", "--scope", "root"], env);
+    expect(bad.code).toBe(2);
+    const rm = await runCli(["key", "rm", "editor"], env);
+    expect(rm.code).toBe(0);
+    expect((await runCli(["key", "ls", "--json"], env)).stdout.trim()).toBe("[]");
+    const after = await fetch(`${agent.url}/v1/models`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    // No token is set on this agent: everything is open, and a revoked key is simply no key.
+    expect(after.status).toBe(200);
+  });
+});
+
 describe("running a model", () => {
   it("loads the model when needed and streams the answer, with speed at the end", async () => {
     const run = await runCli(

@@ -7,6 +7,7 @@ import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { secondaryButton as button } from "@/components/formStyles";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
+import { ApiKeysCard } from "./_components/ApiKeysCard";
 import { EngineCard } from "./_components/EngineCard";
 import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
@@ -67,6 +68,8 @@ export default function SettingsPage() {
           </button>
         )}
       </Card>
+
+      <ApiKeysCard />
 
       <Card title={t("settings.appearance")} testId="settings-appearance">
         <PreferencesMenu testId="settings-language" />

@@ -13,6 +13,7 @@ export const agentQueries = {
     queryOptions({ queryKey: ["agent", "models"], queryFn: () => agentApi.call(api.models) }),
   settings: () =>
     queryOptions({ queryKey: ["agent", "settings"], queryFn: () => agentApi.call(api.settings) }),
+  keys: () => queryOptions({ queryKey: ["agent", "keys"], queryFn: () => agentApi.call(api.keys) }),
   hardware: () =>
     queryOptions({
       queryKey: ["agent", "hardware"],

@@ -30,16 +30,18 @@ export type Principal = { kind: "admin" } | { kind: "key"; key: KeyHolder } | { 
 const ADMIN: Principal = { kind: "admin" };
 
 /**
- * Who the credentials belong to, or null: the token itself or a live browser session is
- * the admin; a live named key is that key. Without a token set, everyone is the admin.
+ * Who the credentials belong to, or null: a live named key is that key; the token itself
+ * or a live browser session is the admin. Without a token set, everyone else is the admin.
  */
 export function authenticate(credentials: Credentials, options: GuardOptions): Principal | null {
-  if (!options.token) return ADMIN;
   const { bearer, session } = credentials;
+  // A live key is that key, token or not: its scope holds and its use is counted.
+  const key = bearer === undefined ? null : (options.keys?.find(bearer) ?? null);
+  if (key) return { kind: "key", key };
+  if (!options.token) return ADMIN;
   if (bearer !== undefined && tokensMatch(bearer, options.token)) return ADMIN;
   if (session !== undefined && options.sessions?.isValid(session) === true) return ADMIN;
-  const key = bearer === undefined ? null : (options.keys?.find(bearer) ?? null);
-  return key ? { kind: "key", key } : null;
+  return null;
 }
 
 /** Whether the credentials open the API at all. */
