@@ -17,7 +17,8 @@ export const streamSpeed = async (url: string, maxTokens: number) =>
 
 /**
  * An agent on `engine` with bench.gguf from `modelsDir` loaded at `threads`, warmed up by
- * one unmeasured generation. `env` adds to its environment (another llama-server, say).
+ * one unmeasured generation. `env` adds to its environment (another llama-server, say);
+ * `options` to the load options (parallel slots).
  */
 export async function agentWithModel(
   engine: string,
@@ -25,6 +26,7 @@ export async function agentWithModel(
   threads: number,
   maxTokens: number,
   env: Record<string, string> = {},
+  options: { parallel?: number } = {},
 ): Promise<RunningAgent> {
   const agent = await startAgent({
     env: {
@@ -37,7 +39,7 @@ export async function agentWithModel(
     },
   });
   await agent.api.call(api.load, {
-    body: { model: "bench.gguf", options: { threads, contextSize: 1024 } },
+    body: { model: "bench.gguf", options: { threads, contextSize: 1024, ...options } },
   });
   await streamSpeed(agent.url, maxTokens);
   return agent;
