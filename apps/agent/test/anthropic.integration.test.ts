@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE_BUILD_TIMEOUT_MS, ENGINE_CACHE, engineBuilder } from "./support/engineBuild.js";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
 
 // The official Anthropic client is an independent, real peer for the Messages API. It sends
@@ -101,15 +101,7 @@ describe("count_tokens on the llama-server engine", () => {
   beforeAll(async () => {
     synthesizeModel({ path: join(modelsDir, "m.gguf"), shape: demoDeepseek2Shape, name: "m" });
     await engineBuilder.build();
-    agent = await startAgent({
-      env: {
-        QUANTDECK_GPU: "off",
-        QUANTDECK_ENGINE: "llama-server",
-        QUANTDECK_ENGINE_DIR: ENGINE_CACHE,
-        QUANTDECK_MODELS_DIR: modelsDir,
-        QUANTDECK_NO_DEMO_MODEL: "1",
-      },
-    });
+    agent = await startEngineAgent("llama-server", modelsDir);
   }, ENGINE_BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await agent?.stop();

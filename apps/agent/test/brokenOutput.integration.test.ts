@@ -5,9 +5,9 @@ import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
 import { api, WEBSOCKET_PATH, type GenerationStats } from "@quantdeck/shared";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE_BUILD_TIMEOUT_MS, ENGINE_CACHE, engineBuilder } from "./support/engineBuild.js";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
 import { accepted } from "./support/generationEvents.js";
-import { startAgent, type RunningAgent } from "./support/startAgent.js";
+import type { RunningAgent } from "./support/startAgent.js";
 import { TestSocket } from "./support/wsClient.js";
 
 // A broken quant's output: a model that emits only lone UTF-8 continuation bytes, never
@@ -47,15 +47,7 @@ describe.each(["node-llama-cpp", "llama-server"])("the %s engine", (engine) => {
   let agent: RunningAgent;
 
   beforeAll(async () => {
-    agent = await startAgent({
-      env: {
-        QUANTDECK_GPU: "off",
-        QUANTDECK_ENGINE: engine,
-        QUANTDECK_ENGINE_DIR: ENGINE_CACHE,
-        QUANTDECK_MODELS_DIR: modelsDir,
-        QUANTDECK_NO_DEMO_MODEL: "1",
-      },
-    });
+    agent = await startEngineAgent(engine, modelsDir);
     await agent.api.call(api.load, { body: { model: MODEL, options: OPTIONS } });
   });
   afterAll(async () => {

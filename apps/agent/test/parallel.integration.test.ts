@@ -5,8 +5,8 @@ import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
 import { api } from "@quantdeck/shared";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE_BUILD_TIMEOUT_MS, ENGINE_CACHE, engineBuilder } from "./support/engineBuild.js";
-import { startAgent, type RunningAgent } from "./support/startAgent.js";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
+import type { RunningAgent } from "./support/startAgent.js";
 
 // Parallel slots: with `parallel: 4` the agent serves four generations at once (llama-server
 // slots; node-llama-cpp context sequences), each streamed to its own client to the end,
@@ -27,15 +27,7 @@ describe.each(["node-llama-cpp", "llama-server"])("four streams at once, %s engi
   let agent: RunningAgent;
 
   beforeAll(async () => {
-    agent = await startAgent({
-      env: {
-        QUANTDECK_GPU: "off",
-        QUANTDECK_ENGINE: engine,
-        QUANTDECK_ENGINE_DIR: ENGINE_CACHE,
-        QUANTDECK_MODELS_DIR: modelsDir,
-        QUANTDECK_NO_DEMO_MODEL: "1",
-      },
-    });
+    agent = await startEngineAgent(engine, modelsDir);
     await agent.api.call(api.load, {
       body: {
         model: MODEL,

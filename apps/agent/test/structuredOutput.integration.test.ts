@@ -6,8 +6,8 @@ import { api } from "@quantdeck/shared";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE_BUILD_TIMEOUT_MS, ENGINE_CACHE, engineBuilder } from "./support/engineBuild.js";
-import { startAgent, type RunningAgent } from "./support/startAgent.js";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
+import type { RunningAgent } from "./support/startAgent.js";
 
 // Structured output through the official OpenAI client, on both engines, from a model
 // with random weights: only the grammar makes its answer JSON, so an answer that parses
@@ -49,15 +49,7 @@ describe.each(["node-llama-cpp", "llama-server"])("structured output, %s engine"
   let client: OpenAI;
 
   beforeAll(async () => {
-    agent = await startAgent({
-      env: {
-        QUANTDECK_GPU: "off",
-        QUANTDECK_ENGINE: engine,
-        QUANTDECK_ENGINE_DIR: ENGINE_CACHE,
-        QUANTDECK_MODELS_DIR: modelsDir,
-        QUANTDECK_NO_DEMO_MODEL: "1",
-      },
-    });
+    agent = await startEngineAgent(engine, modelsDir);
     await agent.api.call(api.load, { body: { model: MODEL, options: OPTIONS } });
     client = new OpenAI({
       baseURL: `${agent.url}/v1`,

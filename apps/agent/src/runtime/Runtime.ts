@@ -163,6 +163,26 @@ export class Runtime {
     return () => listeners.delete(listener);
   }
 
+  /**
+   * A generation's text for a response that starts streaming a moment after the generation
+   * does: text that comes before `start` waits, then all of it goes to the writer in order.
+   * `stop` when the response ends.
+   */
+  followGenerationText(generationId: string) {
+    const early: string[] = [];
+    let write: ((text: string) => void) | null = null;
+    const stop = this.onGenerationText(generationId, (text) =>
+      write ? write(text) : early.push(text),
+    );
+    return {
+      start(writer: (text: string) => void) {
+        write = writer;
+        for (const text of early.splice(0)) writer(text);
+      },
+      stop,
+    };
+  }
+
   /** Every generation event passes here (wired in main.ts) on its way to the WebSocket hub. */
   observe(event: GenerationEvent): void {
     if (event.kind === "text") {

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
-import type { ZodType } from "zod";
 import { streamSSE } from "hono/streaming";
 import { AgentError } from "../../errors/AgentError.js";
 import { badRequest, generationFailed } from "../../errors/commonErrors.js";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { describeZodError } from "../describeZodError.js";
+import { parseBody } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import {
   countTokensRequestSchema,
@@ -92,22 +91,10 @@ function stopOf(stats: GenerationStats, stops: string[] | undefined) {
   }
 }
 
-async function parse<T>(c: Context, schema: ZodType<T>): Promise<T> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw badRequest("The request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw badRequest(`Invalid request: ${describeZodError(parsed.error)}`);
-  return parsed.data;
-}
-
 export function anthropicRoutes(app: Hono, runtime: Runtime) {
   app.post("/v1/messages/count_tokens", async (c) => {
     try {
-      const body = await parse(c, countTokensRequestSchema);
+      const body = await parseBody(c, countTokensRequestSchema);
       return c.json({ input_tokens: await runtime.countTokens(toRequest(body), body.model) });
     } catch (error) {
       return anthropicError(c, error);
@@ -118,7 +105,7 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
     let body: MessagesRequest;
     let generation: Awaited<ReturnType<Runtime["startGeneration"]>>;
     try {
-      body = await parse(c, messagesRequestSchema);
+      body = await parseBody(c, messagesRequestSchema);
       generation = await runtime.startGeneration(toRequest(body), body.model, {
         ownerId: generationOwner(c),
       });
@@ -150,12 +137,8 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
       }
     }
 
-    // Listen before the stream opens: text that arrives first waits in `early`.
-    const early: string[] = [];
-    let write: ((text: string) => void) | null = null;
-    const unsubscribe = runtime.onGenerationText(generation.id, (text) =>
-      write ? write(text) : early.push(text),
-    );
+    // Listen before the stream opens: text that arrives first waits.
+    const followed = runtime.followGenerationText(generation.id);
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => {
         runtime.cancel(generation.id);
@@ -165,9 +148,10 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
       await send("message_start", { message: message([], null) });
       await send("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
       await send("ping", {});
-      write = (text) =>
-        void send("content_block_delta", { index: 0, delta: { type: "text_delta", text } });
-      for (const text of early.splice(0)) write(text);
+      followed.start(
+        (text) =>
+          void send("content_block_delta", { index: 0, delta: { type: "text_delta", text } }),
+      );
       try {
         const { stats } = await generation.result;
         await send("content_block_stop", { index: 0 });
@@ -183,7 +167,7 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
           data: JSON.stringify(errorBody(failure.status, failure.apiError.title)),
         });
       } finally {
-        unsubscribe();
+        followed.stop();
       }
     });
   });

@@ -3,12 +3,11 @@ import { stat } from "node:fs/promises";
 import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { stream as streamBody } from "hono/streaming";
-import type { ZodType } from "zod";
 import { AgentError } from "../../errors/AgentError.js";
 import { badRequest, generationFailed } from "../../errors/commonErrors.js";
 import type { LocalModel } from "../../models/ModelRegistry.js";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { describeZodError } from "../describeZodError.js";
+import { parseBody } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import { keepAliveMs, UnloadAfter } from "./keepAlive.js";
 import {
@@ -33,18 +32,6 @@ function ollamaError(c: Context, error: unknown) {
   const failure = error instanceof AgentError ? error : generationFailed(error);
   const { title, hint } = failure.apiError;
   return c.json({ error: hint ? `${title}. ${hint}` : title }, failure.status);
-}
-
-async function parse<T>(c: Context, schema: ZodType<T>): Promise<T> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw badRequest("The request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw badRequest(`Invalid request: ${describeZodError(parsed.error)}`);
-  return parsed.data;
 }
 
 function samplingOf(
@@ -158,7 +145,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
 
   app.post("/api/show", async (c) => {
     try {
-      const body = await parse(c, showRequestSchema);
+      const body = await parseBody(c, showRequestSchema);
       const model = await runtime.findModel(body.model ?? body.name ?? "");
       return c.json({
         license: "",
@@ -207,7 +194,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
 
   app.post("/api/chat", async (c) => {
     try {
-      const body = await parse(c, chatRequestSchema);
+      const body = await parseBody(c, chatRequestSchema);
       const messages: ChatMessage[] = (body.messages ?? []).map(({ role, content }) => ({
         role,
         content,
@@ -231,7 +218,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
 
   app.post("/api/generate", async (c) => {
     try {
-      const body = await parse(c, generateRequestSchema);
+      const body = await parseBody(c, generateRequestSchema);
       return await answer(c, body, generationOf(body), "generate");
     } catch (error) {
       return ollamaError(c, error);
@@ -292,20 +279,15 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
       return c.json(envelope({ ...piece(text), ...doneFields(stats) }));
     }
 
-    // Listen before the stream opens: text that arrives first waits in `early`.
-    const early: string[] = [];
-    let write: ((text: string) => void) | null = null;
-    const unsubscribe = runtime.onGenerationText(generation.id, (text) =>
-      write ? write(text) : early.push(text),
-    );
+    // Listen before the stream opens: text that arrives first waits.
+    const followed = runtime.followGenerationText(generation.id);
     c.header("Content-Type", "application/x-ndjson");
     return streamBody(c, async (stream) => {
       stream.onAbort(() => {
         runtime.cancel(generation.id);
       });
       const line = (fields: object) => stream.write(`${JSON.stringify(envelope(fields))}\n`);
-      write = (text) => void line({ ...piece(text), done: false });
-      for (const text of early.splice(0)) write(text);
+      followed.start((text) => void line({ ...piece(text), done: false }));
       try {
         const { stats } = await finished;
         await line({ ...piece(""), ...doneFields(stats) });
@@ -314,7 +296,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
           `${JSON.stringify({ error: generationFailed(error).apiError.title })}\n`,
         );
       } finally {
-        unsubscribe();
+        followed.stop();
       }
     });
   }

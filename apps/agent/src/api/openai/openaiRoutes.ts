@@ -189,12 +189,8 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
             : [{ index: 0, text: delta ?? "", finish_reason: finish, logprobs: null }],
       });
 
-    // Listen before the stream opens: text that arrives first waits in `early`.
-    const early: string[] = [];
-    let write: ((text: string) => void) | null = null;
-    const unsubscribe = runtime.onGenerationText(generation.id, (text) =>
-      write ? write(text) : early.push(text),
-    );
+    // Listen before the stream opens: text that arrives first waits.
+    const text = runtime.followGenerationText(generation.id);
     return streamSSE(c, async (stream) => {
       // A client that hangs up mid-stream cancels the generation.
       stream.onAbort(() => {
@@ -207,8 +203,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           }),
         });
       }
-      write = (text) => void stream.writeSSE({ data: chunk(text, null) });
-      for (const text of early.splice(0)) write(text);
+      text.start((delta) => void stream.writeSSE({ data: chunk(delta, null) }));
       try {
         const result = await generation.result;
         await stream.writeSSE({ data: chunk(null, finishReason(result.stats)) });
@@ -223,7 +218,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           }),
         });
       } finally {
-        unsubscribe();
+        text.stop();
       }
       await stream.writeSSE({ data: "[DONE]" });
     });
