@@ -135,7 +135,8 @@ export const en = {
   "load.priority.help":
     "Engine process priority (--prio). The guide uses 3 (realtime) on a dedicated box.",
   "load.parallel": "Parallel slots",
-  "load.parallel.help": "Generations that run at once, sharing the context. Default 1.",
+  "load.parallel.help":
+    "Generations that run at once (parallel clients, compare runs). Each slot gets its own context of this size and its own KV cache, so the KV cache memory grows with the slots. Default 1.",
   "load.auto": "auto",
   "load.on": "on",
   "load.off": "off",

@@ -137,7 +137,8 @@ export const ja: Record<keyof typeof en, string> = {
   "load.priority.help":
     "エンジンプロセスの優先度（--prio）。ガイドは専用マシンで 3（realtime）を使います。",
   "load.parallel": "並列スロット",
-  "load.parallel.help": "同時に実行する生成の数（コンテキストを共有）。既定 1。",
+  "load.parallel.help":
+    "同時に実行する生成の数（並列のクライアント、比較の実行）。スロットごとにこのサイズのコンテキストと KV キャッシュを持つため、KV キャッシュのメモリはスロット数に比例して増えます。既定 1。",
   "load.auto": "自動",
   "load.on": "有効",
   "load.off": "無効",
