@@ -270,6 +270,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
       downloads.close();
       hub.close();
       await Promise.all([server?.close(), supervisor.stop()]);
+      keys.store.close();
       db.close();
     },
   };

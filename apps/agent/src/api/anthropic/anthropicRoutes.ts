@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { AgentError } from "../../errors/AgentError.js";
-import { badRequest, generationFailed } from "../../errors/commonErrors.js";
+import { badRequest } from "../../errors/commonErrors.js";
 import type { Runtime } from "../../runtime/Runtime.js";
+import { describeFailure } from "../describeFailure.js";
 import { parseBody } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import {
@@ -31,15 +31,17 @@ const ERROR_TYPES: Record<number, string> = {
   503: "overloaded_error",
 };
 
-const errorBody = (status: number, message: string) => ({
-  type: "error",
-  error: { type: ERROR_TYPES[status] ?? "api_error", message },
-});
+function errorBody(error: unknown) {
+  const { status, message } = describeFailure(error);
+  return {
+    status,
+    body: { type: "error", error: { type: ERROR_TYPES[status] ?? "api_error", message } },
+  };
+}
 
 function anthropicError(c: Context, error: unknown) {
-  const failure = error instanceof AgentError ? error : generationFailed(error);
-  const { title, hint } = failure.apiError;
-  return c.json(errorBody(failure.status, hint ? `${title}. ${hint}` : title), failure.status);
+  const { status, body } = errorBody(error);
+  return c.json(body, status);
 }
 
 /** A message's text: a string, or its text blocks joined; other blocks are refused by name. */
@@ -161,11 +163,7 @@ export function anthropicRoutes(app: Hono, runtime: Runtime) {
         });
         await send("message_stop", {});
       } catch (error) {
-        const failure = generationFailed(error);
-        await stream.writeSSE({
-          event: "error",
-          data: JSON.stringify(errorBody(failure.status, failure.apiError.title)),
-        });
+        await stream.writeSSE({ event: "error", data: JSON.stringify(errorBody(error).body) });
       } finally {
         followed.stop();
       }

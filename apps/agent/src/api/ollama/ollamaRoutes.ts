@@ -3,10 +3,10 @@ import { stat } from "node:fs/promises";
 import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { stream as streamBody } from "hono/streaming";
-import { AgentError } from "../../errors/AgentError.js";
-import { badRequest, generationFailed } from "../../errors/commonErrors.js";
+import { badRequest } from "../../errors/commonErrors.js";
 import type { LocalModel } from "../../models/ModelRegistry.js";
 import type { Runtime } from "../../runtime/Runtime.js";
+import { describeFailure } from "../describeFailure.js";
 import { parseBody } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import { keepAliveMs, UnloadAfter } from "./keepAlive.js";
@@ -29,9 +29,8 @@ import {
 const OLLAMA_API_VERSION = "0.6.4";
 
 function ollamaError(c: Context, error: unknown) {
-  const failure = error instanceof AgentError ? error : generationFailed(error);
-  const { title, hint } = failure.apiError;
-  return c.json({ error: hint ? `${title}. ${hint}` : title }, failure.status);
+  const { status, message } = describeFailure(error);
+  return c.json({ error: message }, status);
 }
 
 function samplingOf(
@@ -292,9 +291,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
         const { stats } = await finished;
         await line({ ...piece(""), ...doneFields(stats) });
       } catch (error) {
-        await stream.write(
-          `${JSON.stringify({ error: generationFailed(error).apiError.title })}\n`,
-        );
+        await stream.write(`${JSON.stringify({ error: describeFailure(error).message })}\n`);
       } finally {
         followed.stop();
       }

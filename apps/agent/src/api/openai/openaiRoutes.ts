@@ -1,12 +1,11 @@
-import { AgentError } from "../../errors/AgentError.js";
-import { generationFailed } from "../../errors/commonErrors.js";
 import { randomUUID } from "node:crypto";
 import type { GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ZodType } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
-import { describeZodError } from "../describeZodError.js";
+import { describeFailure } from "../describeFailure.js";
+import { parseBody } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import {
   chatCompletionRequestSchema,
@@ -16,14 +15,16 @@ import {
 } from "./openaiSchemas.js";
 
 /** OpenAI's error shape, which its clients parse: the message carries our title and hint. */
-function openaiError(
-  c: Context,
-  status: number,
-  message: string,
-  code: string,
-  type = "invalid_request_error",
-) {
-  return c.json({ error: { message, type, code, param: null } }, status as 400);
+function openaiErrorBody(error: unknown) {
+  const { status, code, message } = describeFailure(error);
+  const type =
+    status === 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
+  return { status, body: { error: { message, type, code, param: null } } };
+}
+
+function openaiError(c: Context, error: unknown) {
+  const { status, body } = openaiErrorBody(error);
+  return c.json(body, status);
 }
 
 function samplingOf(body: ChatCompletionRequest | CompletionRequest): Sampling {
@@ -105,41 +106,17 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     toRequest: (body: B) => GenerationRequest,
     kind: "chat" | "text",
   ) {
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      return openaiError(c, 400, "The request body is not valid JSON.", "invalid_json");
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      return openaiError(
-        c,
-        400,
-        `Invalid request: ${describeZodError(parsed.error)}`,
-        "invalid_request",
-      );
-    const body = parsed.data;
-
+    let body: B;
     let generation: Awaited<ReturnType<Runtime["startGeneration"]>>;
     let modelId: string;
     try {
+      body = await parseBody(c, schema);
       generation = await runtime.startGeneration(toRequest(body), body.model, {
         ownerId: generationOwner(c),
       });
       modelId = runtime.loadedModelId ?? body.model ?? "";
     } catch (error) {
-      if (error instanceof AgentError) {
-        const { title, hint, code } = error.apiError;
-        return openaiError(
-          c,
-          error.status,
-          hint ? `${title}. ${hint}` : title,
-          code,
-          error.status === 429 ? "rate_limit_error" : "invalid_request_error",
-        );
-      }
-      throw error;
+      return openaiError(c, error);
     }
     const id = `${kind === "chat" ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
@@ -171,9 +148,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           usage: usage(result.stats),
         });
       } catch (error) {
-        const failure = generationFailed(error);
-        const apiError = failure.apiError;
-        return openaiError(c, failure.status, apiError.title, apiError.code, "server_error");
+        return openaiError(c, error);
       }
     }
 
@@ -211,12 +186,7 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           await stream.writeSSE({ data: event({ choices: [], usage: usage(result.stats) }) });
         }
       } catch (error) {
-        const apiError = generationFailed(error).apiError;
-        await stream.writeSSE({
-          data: JSON.stringify({
-            error: { message: apiError.title, type: "server_error", code: apiError.code },
-          }),
-        });
+        await stream.writeSSE({ data: JSON.stringify(openaiErrorBody(error).body) });
       } finally {
         text.stop();
       }

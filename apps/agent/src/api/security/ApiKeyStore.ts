@@ -37,18 +37,37 @@ const toApiKey = (row: Row): ApiKey => ({
   tokens: row.tokens,
 });
 
+/** Use not yet written to the database. */
+interface PendingUse {
+  requests: number;
+  tokens: number;
+  lastUsedAt: number | null;
+}
+
+/** How often counted use is written: often enough that a crash loses little. */
+const FLUSH_INTERVAL_MS = 5_000;
+
 /**
  * Named API keys besides the admin token, each with a scope. A key is shown once, when it
  * is made; only its SHA-256 is stored (a copied database file opens nothing). Use is
  * counted per key: requests, generated tokens, last use.
+ *
+ * Counting happens on every request, so it stays in memory and is written in one
+ * transaction every few seconds, before any read of the counts, and on close: a synchronous
+ * SQLite write per request would stall the event loop under load.
  */
 export class ApiKeyStore {
   private readonly revokeListeners = new Set<(id: string) => void>();
+  private readonly pending = new Map<string, PendingUse>();
+  private readonly flushTimer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.flushTimer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
+  }
 
   create(name: string, scope: KeyScope): CreatedKey {
     const exists = this.db
@@ -85,6 +104,7 @@ export class ApiKeyStore {
 
   /** Live keys, oldest first. */
   list(): ApiKey[] {
+    this.flush();
     return (
       this.db
         .prepare("SELECT * FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, name")
@@ -103,6 +123,7 @@ export class ApiKeyStore {
 
   /** Revokes a key by id or name; open requests made with it are closed (onRevoke). */
   revoke(idOrName: string): ApiKey {
+    this.flush();
     const row = this.db
       .prepare("SELECT * FROM api_keys WHERE (id = ? OR name = ?) AND revoked_at IS NULL")
       .get(idOrName, idOrName) as Row | undefined;
@@ -122,12 +143,40 @@ export class ApiKeyStore {
   }
 
   recordRequest(id: string): void {
-    this.db
-      .prepare("UPDATE api_keys SET requests = requests + 1, last_used_at = ? WHERE id = ?")
-      .run(this.now(), id);
+    const use = this.pendingUse(id);
+    use.requests += 1;
+    use.lastUsedAt = this.now();
   }
 
   addTokens(id: string, tokens: number): void {
-    this.db.prepare("UPDATE api_keys SET tokens = tokens + ? WHERE id = ?").run(tokens, id);
+    this.pendingUse(id).tokens += tokens;
+  }
+
+  /** Writes the counted use in one transaction. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const update = this.db.prepare(
+      "UPDATE api_keys SET requests = requests + ?, tokens = tokens + ?, last_used_at = COALESCE(?, last_used_at) WHERE id = ?",
+    );
+    const uses = [...this.pending];
+    this.pending.clear();
+    this.db.transaction(() => {
+      for (const [id, use] of uses) update.run(use.requests, use.tokens, use.lastUsedAt, id);
+    })();
+  }
+
+  /** Stops the timer and writes what is counted; call before the database closes. */
+  close(): void {
+    clearInterval(this.flushTimer);
+    this.flush();
+  }
+
+  private pendingUse(id: string): PendingUse {
+    let use = this.pending.get(id);
+    if (!use) {
+      use = { requests: 0, tokens: 0, lastUsedAt: null };
+      this.pending.set(id, use);
+    }
+    return use;
   }
 }
