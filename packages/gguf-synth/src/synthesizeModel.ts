@@ -37,6 +37,8 @@ export interface SynthesizeOptions {
   brokenUtf8?: boolean;
   /** Metadata keys to leave out, to make deliberately broken files for tests. Defaults to none. */
   omitMetadata?: string[];
+  /** `tokenizer.chat_template`. Defaults to DeepSeek-V3's. */
+  chatTemplate?: string;
 }
 
 export interface SynthesizedModel {
@@ -91,7 +93,7 @@ export function describeModel(options: Omit<SynthesizeOptions, "path">) {
     ["tokenizer.ggml.unknown_token_id", meta.u32(vocab.unkId)],
     ["tokenizer.ggml.add_bos_token", meta.bool(true)],
     ["tokenizer.ggml.add_eos_token", meta.bool(false)],
-    ["tokenizer.chat_template", meta.string(DEEPSEEK_V3_CHAT_TEMPLATE)],
+    ["tokenizer.chat_template", meta.string(options.chatTemplate ?? DEEPSEEK_V3_CHAT_TEMPLATE)],
   ];
   return { metadata, tensors: model.tensors, parameters };
 }

@@ -4,7 +4,11 @@ import { AgentError } from "../errors/AgentError.js";
 import { describeZodError } from "./describeZodError.js";
 
 /** Validates one part of a request at the edge: a 400 naming the problem, or typed data. */
-function parsePart<T extends z.ZodType>(schema: T, value: unknown, title: string): z.infer<T> {
+export function parsePart<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  title: string,
+): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success)
     throw new AgentError({ code: "badRequest", title, hint: describeZodError(parsed.error) });

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@quantdeck/shared";
+import type { PlainMessage } from "../runtime/engineMessages.js";
 
 /**
  * Whether a model speaks DeepSeek's chat format: the deepseek2 architecture (DeepSeek-V3),
@@ -10,7 +10,7 @@ export function isDeepSeekModel(architecture: string, chatTemplate: string): boo
 }
 
 /** DeepSeek's chat format, as the guide gives it: [system] <｜User｜>…<｜Assistant｜>. */
-export function renderDeepSeek(messages: ChatMessage[]): string {
+export function renderDeepSeek(messages: PlainMessage[]): string {
   const system = messages
     .filter((m) => m.role === "system")
     .map((m) => m.content)

@@ -6,7 +6,8 @@ import {
   type GenerationResult,
 } from "@quantdeck/shared";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
-import type { EnginePrompt } from "./engineMessages.js";
+import { preparePrompt } from "./tools/toolPrompt.js";
+import type { ToolPiece } from "./tools/ToolOutputReader.js";
 import type { AgentError } from "../errors/AgentError.js";
 import { busy, cancelled, generationFailed, modelNotLoaded } from "../errors/commonErrors.js";
 
@@ -126,17 +127,27 @@ export class GenerationQueue {
       { kind: "started", generationId: job.id, modelId: model.id, mode: job.request.mode },
       job.ownerId,
     );
-    const request = job.request;
+    const { prompt, sampling, reader } = preparePrompt(job.request, model);
+    // The answer's text and its tool calls, as the reader tells them apart.
+    const publishPieces = (pieces: ToolPiece[]) => {
+      for (const piece of pieces)
+        this.publish(
+          piece.kind === "text"
+            ? { kind: "text", generationId: job.id, text: piece.text }
+            : { ...piece, kind: "toolCall", generationId: job.id },
+          job.ownerId,
+        );
+    };
     const { id: engineId, done } = this.supervisor.generate(
       {
-        prompt: enginePromptOf(request),
-        sampling: { ...DEFAULT_SAMPLING, ...request.sampling },
+        prompt,
+        sampling: { ...DEFAULT_SAMPLING, ...sampling },
         returnPromptTokens: job.returnPromptTokens,
       },
       (text, tokens) => {
         this.tokensTotal += tokens;
         job.tokensCounted += tokens;
-        this.publish({ kind: "text", generationId: job.id, text }, job.ownerId);
+        publishPieces(reader ? reader.push(text) : [{ kind: "text", text }]);
       },
     );
     job.engineId = engineId;
@@ -145,13 +156,18 @@ export class GenerationQueue {
         // Tokens that never reached a text event (an unfinished character at the end).
         this.tokensTotal += Math.max(0, outcome.stats.generatedTokens - job.tokensCounted);
         this.finished.done++;
+        const answer = reader?.end();
+        if (answer) publishPieces(answer.pieces);
+        const text = answer ? answer.text : outcome.text;
+        const toolCalls = answer?.toolCalls.length ? { toolCalls: answer.toolCalls } : {};
         this.publish(
-          { kind: "done", generationId: job.id, text: outcome.text, stats: outcome.stats },
+          { kind: "done", generationId: job.id, text, ...toolCalls, stats: outcome.stats },
           job.ownerId,
         );
         job.resolve({
           generationId: job.id,
-          text: outcome.text,
+          text,
+          ...toolCalls,
           stats: outcome.stats,
           promptTokenIds: outcome.promptTokenIds,
         });
@@ -169,11 +185,4 @@ export class GenerationQueue {
     this.publish({ kind: "failed", generationId: job.id, error: error.apiError }, job.ownerId);
     job.reject(error);
   }
-}
-
-/** What the engine is given of a generation request: its conversation, or its text. */
-export function enginePromptOf(request: GenerationRequest): EnginePrompt {
-  return request.mode === "chat"
-    ? { mode: "chat", messages: request.messages }
-    : { mode: "raw", text: request.prompt };
 }

@@ -10,14 +10,17 @@ import { rm } from "node:fs/promises";
 import type { LocalModel, ModelRegistry } from "../models/ModelRegistry.js";
 import { UnsafePathError } from "../models/resolveInsideModels.js";
 import type { EngineSupervisor } from "./EngineSupervisor.js";
-import { enginePromptOf, type GenerationQueue, type SubmitOptions } from "./GenerationQueue.js";
+import type { GenerationQueue, SubmitOptions } from "./GenerationQueue.js";
+import { preparePrompt } from "./tools/toolPrompt.js";
+import { planTools } from "./tools/toolPlan.js";
+import type { ToolPiece } from "./tools/ToolOutputReader.js";
 import { resolveLoadOptions } from "./resolveLoadOptions.js";
 import { AgentError } from "../errors/AgentError.js";
 import { modelNotLoaded } from "../errors/commonErrors.js";
 
 /** What the API layer calls: models by id, loading with the recipe's rules, generations. */
 export class Runtime {
-  private readonly textListeners = new Map<string, Set<(text: string) => void>>();
+  private readonly pieceListeners = new Map<string, Set<(piece: ToolPiece) => void>>();
 
   constructor(
     private readonly registry: ModelRegistry,
@@ -151,33 +154,41 @@ export class Runtime {
 
   /** How many tokens a request's prompt is for a model (loading it as ensureLoaded does). */
   async countTokens(request: GenerationRequest, modelId: string | undefined): Promise<number> {
-    await this.ensureLoaded(modelId);
-    return this.supervisor.countTokens(enginePromptOf(request));
+    planTools(request);
+    const model = await this.ensureLoaded(modelId);
+    return this.supervisor.countTokens(preparePrompt(request, model).prompt);
   }
 
-  /** Follows one generation's text (for HTTP streaming); returns the unsubscribe function. */
-  onGenerationText(generationId: string, listener: (text: string) => void): () => void {
-    const listeners = this.textListeners.get(generationId) ?? new Set();
+  /** Follows one generation's text and tool-call parts as they come; returns the unsubscribe function. */
+  onGenerationPiece(generationId: string, listener: (piece: ToolPiece) => void): () => void {
+    const listeners = this.pieceListeners.get(generationId) ?? new Set();
     listeners.add(listener);
-    this.textListeners.set(generationId, listeners);
+    this.pieceListeners.set(generationId, listeners);
     return () => listeners.delete(listener);
   }
 
+  /** Follows one generation's answer text only. */
+  onGenerationText(generationId: string, listener: (text: string) => void): () => void {
+    return this.onGenerationPiece(generationId, (piece) => {
+      if (piece.kind === "text") listener(piece.text);
+    });
+  }
+
   /**
-   * A generation's text for a response that starts streaming a moment after the generation
-   * does: text that comes before `start` waits, then all of it goes to the writer in order.
-   * `stop` when the response ends.
+   * A generation's text and tool-call parts for a response that starts streaming a moment
+   * after the generation does: what comes before `start` waits, then all of it goes to the
+   * writer in order. `stop` when the response ends.
    */
-  followGenerationText(generationId: string) {
-    const early: string[] = [];
-    let write: ((text: string) => void) | null = null;
-    const stop = this.onGenerationText(generationId, (text) =>
-      write ? write(text) : early.push(text),
+  followGeneration(generationId: string) {
+    const early: ToolPiece[] = [];
+    let write: ((piece: ToolPiece) => void) | null = null;
+    const stop = this.onGenerationPiece(generationId, (piece) =>
+      write ? write(piece) : early.push(piece),
     );
     return {
-      start(writer: (text: string) => void) {
+      start(writer: (piece: ToolPiece) => void) {
         write = writer;
-        for (const text of early.splice(0)) writer(text);
+        for (const piece of early.splice(0)) writer(piece);
       },
       stop,
     };
@@ -185,10 +196,15 @@ export class Runtime {
 
   /** Every generation event passes here (wired in main.ts) on its way to the WebSocket hub. */
   observe(event: GenerationEvent): void {
+    const listeners = this.pieceListeners.get(event.generationId);
     if (event.kind === "text") {
-      for (const listener of this.textListeners.get(event.generationId) ?? []) listener(event.text);
+      for (const listener of listeners ?? []) listener({ kind: "text", text: event.text });
+    } else if (event.kind === "toolCall") {
+      const { index, id, name, arguments: args } = event;
+      for (const listener of listeners ?? [])
+        listener({ kind: "call", index, id, name, arguments: args });
     } else if (event.kind === "done" || event.kind === "failed") {
-      this.textListeners.delete(event.generationId);
+      this.pieceListeners.delete(event.generationId);
     }
   }
 
@@ -209,6 +225,7 @@ export class Runtime {
             },
           }
         : request;
+    planTools(checked); // a request whose tools cannot be served is refused before loading
     await this.ensureLoaded(modelId);
     return this.queue.submit(checked, options);
   }

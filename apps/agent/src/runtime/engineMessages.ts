@@ -1,6 +1,5 @@
 import type {
   ApiError,
-  ChatMessage,
   GenerationStats,
   MemoryFigures,
   ResolvedLoadOptions,
@@ -12,9 +11,15 @@ import type {
  * Messages between the agent and its engine process (IPC, same version on both ends, so
  * plain types rather than schemas). Every request carries an id its reply repeats.
  */
+/** A turn as every chat template knows it (tool turns are rendered before an engine sees them). */
+export interface PlainMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
 /** What a model is given: a conversation (rendered by its template) or text as is. */
 export type EnginePrompt =
-  { mode: "chat"; messages: ChatMessage[] } | { mode: "raw"; text: string };
+  { mode: "chat"; messages: PlainMessage[] } | { mode: "raw"; text: string };
 
 export type EngineRequest =
   | { type: "load"; id: string; modelPath: string; options: ResolvedLoadOptions; gpu: GpuMode }

@@ -167,9 +167,43 @@ export const DEFAULT_SAMPLING = {
   maxTokens: 1024,
 } as const;
 
+// ---- tools ----
+
+/** A function the model may call: its name and a JSON schema of its arguments. */
+export const toolDefinitionSchema = z.object({
+  /** As OpenAI allows: letters, digits, `_` and `-`, up to 64. */
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and -, up to 64"),
+  description: z.string().max(10_000).optional(),
+  /** A JSON schema of the arguments object. */
+  parameters: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
+});
+export type ToolDefinition = z.infer<typeof toolDefinitionSchema>;
+
+/** A call the model made: `arguments` is JSON text (an object), as OpenAI carries it. */
+export const toolCallSchema = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(64),
+  arguments: z.string().max(1_000_000),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+/**
+ * Whether the model may call a function: auto (it decides), none, required (it must call
+ * one), or the one named. A required call is enforced by grammar-constrained sampling.
+ */
+export const toolChoiceSchema = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.object({ name: z.string().min(1).max(64) }),
+]);
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+
 export const chatMessageSchema = z.object({
-  role: z.enum(["system", "user", "assistant"]),
+  role: z.enum(["system", "user", "assistant", "tool"]),
   content: z.string().max(1_000_000),
+  /** An assistant message's calls. */
+  toolCalls: z.array(toolCallSchema).max(128).optional(),
+  /** A tool message: the call it answers. */
+  toolCallId: z.string().max(200).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -179,6 +213,9 @@ export const generationRequestSchema = z.discriminatedUnion("mode", [
     /** The conversation, oldest first; system messages are joined and go first. */
     messages: z.array(chatMessageSchema).min(1).max(1000),
     sampling: samplingSchema.default({}),
+    /** Functions the model may call; its calls come back as `toolCalls`. */
+    tools: z.array(toolDefinitionSchema).max(128).optional(),
+    toolChoice: toolChoiceSchema.optional(),
   }),
   z.object({
     /** No template: the prompt goes to the model as is, special tokens included (llama-cli's `-no-cnv`). */
@@ -213,10 +250,24 @@ export const generationEventSchema = z.discriminatedUnion("kind", [
     mode: z.enum(["chat", "raw"]),
   }),
   z.object({ kind: z.literal("text"), generationId: z.string(), text: z.string() }),
+  /**
+   * Part of a tool call: the first part of each call (by `index`) carries its id and name,
+   * the following ones more of its arguments' JSON text.
+   */
+  z.object({
+    kind: z.literal("toolCall"),
+    generationId: z.string(),
+    index: z.number().int(),
+    id: z.string(),
+    name: z.string(),
+    arguments: z.string(),
+  }),
   z.object({
     kind: z.literal("done"),
     generationId: z.string(),
+    /** The answer's text (without its tool calls). */
     text: z.string(),
+    toolCalls: z.array(toolCallSchema).optional(),
     stats: generationStatsSchema,
   }),
   z.object({ kind: z.literal("failed"), generationId: z.string(), error: apiErrorSchema }),
@@ -226,6 +277,7 @@ export type GenerationEvent = z.infer<typeof generationEventSchema>;
 export const generationResultSchema = z.object({
   generationId: z.string(),
   text: z.string(),
+  toolCalls: z.array(toolCallSchema).optional(),
   stats: generationStatsSchema,
 });
 export type GenerationResult = z.infer<typeof generationResultSchema>;

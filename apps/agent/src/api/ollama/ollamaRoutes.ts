@@ -1,13 +1,21 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import type { ChatMessage, GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
+import {
+  generationRequestSchema,
+  type ChatMessage,
+  type GenerationRequest,
+  type GenerationStats,
+  type Sampling,
+  type ToolCall,
+} from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { stream as streamBody } from "hono/streaming";
 import { badRequest } from "../../errors/commonErrors.js";
 import type { LocalModel } from "../../models/ModelRegistry.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeFailure } from "../describeFailure.js";
-import { parseBody } from "../parseBody.js";
+import { callArguments } from "../../runtime/tools/callArguments.js";
+import { parseBody, parsePart } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
 import { keepAliveMs, UnloadAfter } from "./keepAlive.js";
 import {
@@ -158,7 +166,7 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
           "general.parameter_count": model.parameters,
           [`${model.architecture}.context_length`]: model.trainContextSize,
         },
-        capabilities: ["completion"],
+        capabilities: ["completion", "tools"],
         modified_at: await modifiedAt(model),
       });
     } catch (error) {
@@ -194,20 +202,38 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
   app.post("/api/chat", async (c) => {
     try {
       const body = await parseBody(c, chatRequestSchema);
-      const messages: ChatMessage[] = (body.messages ?? []).map(({ role, content }) => ({
-        role,
-        content,
+      const messages: ChatMessage[] = (body.messages ?? []).map((message, i) => ({
+        role: message.role,
+        content: message.content,
+        // Ollama's calls have no ids: each gets one from its place in the history.
+        ...(message.tool_calls?.length && {
+          toolCalls: message.tool_calls.map((call, j) => ({
+            id: `call_${i}_${j}`,
+            name: call.function.name,
+            arguments: JSON.stringify(call.function.arguments),
+          })),
+        }),
+      }));
+      const tools = body.tools?.map(({ function: f }) => ({
+        name: f.name,
+        ...(f.description !== undefined && { description: f.description }),
+        parameters: f.parameters ?? { type: "object", properties: {} },
       }));
       return await answer(
         c,
         body,
         messages.length === 0
           ? null
-          : {
-              mode: "chat",
-              messages,
-              sampling: samplingOf(body.options, body.format),
-            },
+          : parsePart(
+              generationRequestSchema,
+              {
+                mode: "chat",
+                messages,
+                sampling: samplingOf(body.options, body.format),
+                ...(tools?.length && { tools }),
+              },
+              "Invalid request",
+            ),
         "chat",
       );
     } catch (error) {
@@ -250,8 +276,20 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
       created_at: new Date().toISOString(),
       ...fields,
     });
-    const piece = (text: string) =>
-      kind === "chat" ? { message: { role: "assistant", content: text } } : { response: text };
+    const piece = (text: string, calls?: ToolCall[]) =>
+      kind === "chat"
+        ? {
+            message: {
+              role: "assistant",
+              content: text,
+              ...(calls?.length && {
+                tool_calls: calls.map((call) => ({
+                  function: { name: call.name, arguments: callArguments(call) },
+                })),
+              }),
+            },
+          }
+        : { response: text };
 
     if (request === null) {
       const unload = body.keep_alive !== undefined && keepAliveMs(body.keep_alive) === 0;
@@ -274,21 +312,25 @@ export function ollamaRoutes(app: Hono, runtime: Runtime) {
     const finished = generation.result.finally(() => keepAlive(body.keep_alive));
     if (body.stream === false) {
       c.req.raw.signal.addEventListener("abort", () => runtime.cancel(generation.id));
-      const { text, stats } = await finished;
-      return c.json(envelope({ ...piece(text), ...doneFields(stats) }));
+      const { text, stats, toolCalls } = await finished;
+      return c.json(envelope({ ...piece(text, toolCalls), ...doneFields(stats) }));
     }
 
-    // Listen before the stream opens: text that arrives first waits.
-    const followed = runtime.followGenerationText(generation.id);
+    // Listen before the stream opens: text that arrives first waits. Calls go out whole, in
+    // one line before the last, as Ollama sends them.
+    const followed = runtime.followGeneration(generation.id);
     c.header("Content-Type", "application/x-ndjson");
     return streamBody(c, async (stream) => {
       stream.onAbort(() => {
         runtime.cancel(generation.id);
       });
       const line = (fields: object) => stream.write(`${JSON.stringify(envelope(fields))}\n`);
-      followed.start((text) => void line({ ...piece(text), done: false }));
+      followed.start((part) => {
+        if (part.kind === "text") void line({ ...piece(part.text), done: false });
+      });
       try {
-        const { stats } = await finished;
+        const { stats, toolCalls } = await finished;
+        if (toolCalls?.length) await line({ ...piece("", toolCalls), done: false });
         await line({ ...piece(""), ...doneFields(stats) });
       } catch (error) {
         await stream.write(`${JSON.stringify({ error: describeFailure(error).message })}\n`);

@@ -29,18 +29,38 @@ const common = {
   keep_alive: keepAliveSchema.optional(),
 };
 
+/** A call in the history: Ollama carries arguments as an object. */
+const toolCallSchema = z.object({
+  function: z.object({
+    name: z.string().min(1).max(64),
+    arguments: z.record(z.string(), z.unknown()).default({}),
+  }),
+});
+
+const toolSchema = z.object({
+  type: z.literal("function").optional(),
+  function: z.object({
+    name: z.string(),
+    description: z.string().max(10_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
 export const chatRequestSchema = z.object({
   ...common,
   messages: z
     .array(
       z.object({
-        role: z.enum(["system", "user", "assistant"]),
-        content: z.string().max(1_000_000),
+        role: z.enum(["system", "user", "assistant", "tool"]),
+        content: z.string().max(1_000_000).default(""),
         images: z.array(z.string()).max(0, "Images are not supported").optional(),
+        tool_calls: z.array(toolCallSchema).max(128).optional(),
+        tool_name: z.string().max(64).optional(),
       }),
     )
     .max(1000)
     .optional(),
+  tools: z.array(toolSchema).max(128).optional(),
 });
 export type OllamaChatRequest = z.infer<typeof chatRequestSchema>;
 

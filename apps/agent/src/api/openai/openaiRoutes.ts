@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { GenerationRequest, GenerationStats, Sampling } from "@quantdeck/shared";
+import {
+  generationRequestSchema,
+  type ChatMessage,
+  type GenerationRequest,
+  type GenerationStats,
+  type Sampling,
+  type ToolCall,
+} from "@quantdeck/shared";
 import type { Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ZodType } from "zod";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { describeFailure } from "../describeFailure.js";
-import { parseBody } from "../parseBody.js";
+import { parseBody, parsePart } from "../parseBody.js";
 import { generationOwner } from "../security/requestPrincipal.js";
+import type { ToolPiece } from "../../runtime/tools/ToolOutputReader.js";
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
@@ -53,8 +61,60 @@ function formatOf(body: ChatCompletionRequest): Pick<Sampling, "format"> {
   return { format: { type: "jsonSchema", schema: format.json_schema.schema ?? {} } };
 }
 
-const finishReason = (stats: GenerationStats) =>
-  stats.stopReason === "maxTokens" ? "length" : "stop";
+const finishReason = (stats: GenerationStats, toolCalls?: ToolCall[]) =>
+  toolCalls?.length ? "tool_calls" : stats.stopReason === "maxTokens" ? "length" : "stop";
+
+const openaiToolCall = (call: ToolCall) => ({
+  id: call.id,
+  type: "function",
+  function: { name: call.name, arguments: call.arguments },
+});
+
+function messageOf(message: ChatCompletionRequest["messages"][number]): ChatMessage {
+  switch (message.role) {
+    case "developer":
+      return { role: "system", content: message.content };
+    case "assistant":
+      return {
+        role: "assistant",
+        content: message.content ?? "",
+        ...(message.tool_calls?.length && {
+          toolCalls: message.tool_calls.map((c) => ({
+            id: c.id,
+            name: c.function.name,
+            arguments: c.function.arguments,
+          })),
+        }),
+      };
+    case "tool":
+      return { role: "tool", content: message.content, toolCallId: message.tool_call_id };
+    default:
+      return { role: message.role, content: message.content };
+  }
+}
+
+/** A translated request, checked as our own (tool names, sizes): a 400 naming the problem. */
+const checkedChat = (request: GenerationRequest) =>
+  parsePart(generationRequestSchema, request, "Invalid request");
+
+/** `tools` and `tool_choice` as ours. */
+function toolsOf(
+  body: ChatCompletionRequest,
+): Pick<Extract<GenerationRequest, { mode: "chat" }>, "tools" | "toolChoice"> {
+  const choice = body.tool_choice;
+  return {
+    ...(body.tools?.length && {
+      tools: body.tools.map(({ function: f }) => ({
+        name: f.name,
+        ...(f.description !== undefined && { description: f.description }),
+        parameters: f.parameters ?? { type: "object", properties: {} },
+      })),
+    }),
+    ...(choice && {
+      toolChoice: typeof choice === "string" ? choice : { name: choice.function.name },
+    }),
+  };
+}
 const usage = (stats: GenerationStats) => ({
   prompt_tokens: stats.promptTokens,
   completion_tokens: stats.generatedTokens,
@@ -79,14 +139,13 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
     handle(
       c,
       chatCompletionRequestSchema,
-      (body) => ({
-        mode: "chat",
-        messages: body.messages.map((m) => ({
-          role: m.role === "developer" ? "system" : m.role,
-          content: m.content ?? "",
-        })),
-        sampling: { ...samplingOf(body), ...formatOf(body) },
-      }),
+      (body) =>
+        checkedChat({
+          mode: "chat",
+          messages: body.messages.map(messageOf),
+          sampling: { ...samplingOf(body), ...formatOf(body) },
+          ...toolsOf(body),
+        }),
       "chat",
     ),
   );
@@ -130,8 +189,15 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           kind === "chat"
             ? {
                 index: 0,
-                message: { role: "assistant", content: result.text },
-                finish_reason: finishReason(result.stats),
+                message: {
+                  role: "assistant",
+                  // OpenAI's clients expect null beside calls when there is no text.
+                  content: result.toolCalls?.length && !result.text ? null : result.text,
+                  ...(result.toolCalls?.length && {
+                    tool_calls: result.toolCalls.map(openaiToolCall),
+                  }),
+                },
+                finish_reason: finishReason(result.stats, result.toolCalls),
               }
             : {
                 index: 0,
@@ -163,9 +229,26 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
             ? [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish }]
             : [{ index: 0, text: delta ?? "", finish_reason: finish, logprobs: null }],
       });
+    /** A tool call's part as OpenAI streams it: id, type and name once, then argument fragments. */
+    const announced = new Set<number>();
+    const callChunk = (piece: Extract<ToolPiece, { kind: "call" }>) => {
+      const first = !announced.has(piece.index);
+      announced.add(piece.index);
+      const call = first
+        ? {
+            index: piece.index,
+            id: piece.id,
+            type: "function",
+            function: { name: piece.name, arguments: piece.arguments },
+          }
+        : { index: piece.index, function: { arguments: piece.arguments } };
+      return event({
+        choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }],
+      });
+    };
 
-    // Listen before the stream opens: text that arrives first waits.
-    const text = runtime.followGenerationText(generation.id);
+    // Listen before the stream opens: what arrives first waits.
+    const followed = runtime.followGeneration(generation.id);
     return streamSSE(c, async (stream) => {
       // A client that hangs up mid-stream cancels the generation.
       stream.onAbort(() => {
@@ -178,17 +261,20 @@ export function openaiRoutes(app: Hono, runtime: Runtime) {
           }),
         });
       }
-      text.start((delta) => void stream.writeSSE({ data: chunk(delta, null) }));
+      followed.start((piece) => {
+        const data = piece.kind === "text" ? chunk(piece.text, null) : callChunk(piece);
+        void stream.writeSSE({ data });
+      });
       try {
         const result = await generation.result;
-        await stream.writeSSE({ data: chunk(null, finishReason(result.stats)) });
+        await stream.writeSSE({ data: chunk(null, finishReason(result.stats, result.toolCalls)) });
         if (body.stream_options?.include_usage) {
           await stream.writeSSE({ data: event({ choices: [], usage: usage(result.stats) }) });
         }
       } catch (error) {
         await stream.writeSSE({ data: JSON.stringify(openaiErrorBody(error).body) });
       } finally {
-        text.stop();
+        followed.stop();
       }
       await stream.writeSSE({ data: "[DONE]" });
     });

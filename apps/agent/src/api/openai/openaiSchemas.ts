@@ -40,17 +40,51 @@ const responseFormatSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A function the model may call, as OpenAI declares it. */
+const toolSchema = z.object({
+  type: z.literal("function"),
+  function: z.object({
+    name: z.string(),
+    description: z.string().max(10_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoiceSchema = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: z.string().max(64) }) }),
+]);
+
+/** A call in an assistant message of the history; `arguments` is JSON text. */
+const toolCallSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal("function").optional(),
+  function: z.object({ name: z.string().min(1).max(64), arguments: z.string().max(1_000_000) }),
+});
+
+const messageSchema = z.discriminatedUnion("role", [
+  z.object({ role: z.enum(["system", "developer", "user"]), content: contentSchema }),
+  z.object({
+    role: z.literal("assistant"),
+    content: contentSchema.nullish(),
+    tool_calls: z.array(toolCallSchema).max(128).nullish(),
+  }),
+  z.object({
+    role: z.literal("tool"),
+    content: contentSchema,
+    tool_call_id: z.string().max(200),
+  }),
+]);
+
 export const chatCompletionRequestSchema = z.object({
   ...commonSampling,
   response_format: responseFormatSchema.nullish(),
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(["system", "developer", "user", "assistant"]),
-        content: contentSchema.nullable(),
-      }),
-    )
-    .min(1),
+  messages: z.array(messageSchema).min(1).max(1000),
+  tools: z.array(toolSchema).max(128).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
+  // Calls are made one round at a time, each with as many calls as the model writes.
+  parallel_tool_calls: z.boolean().nullish(),
 });
 
 export const completionRequestSchema = z.object({

@@ -1,7 +1,8 @@
-import type { ChatMessage, Sampling, StopReason } from "@quantdeck/shared";
+import type { Sampling, StopReason } from "@quantdeck/shared";
 import { z } from "zod";
 import { AgentError } from "../../errors/AgentError.js";
 import { promptTooLong } from "../../errors/commonErrors.js";
+import type { PlainMessage } from "../../runtime/engineMessages.js";
 import { serverSentEvents } from "./serverSentEvents.js";
 
 // llama-server's answers, parsed at this edge like any other input: what the agent reads of
@@ -67,7 +68,7 @@ export class LlamaServerClient {
   }
 
   /** A conversation in the model's own chat template (llama-server renders it). */
-  async applyTemplate(messages: ChatMessage[]): Promise<string> {
+  async applyTemplate(messages: PlainMessage[]): Promise<string> {
     const response = await fetch(`${this.url}/apply-template`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@quantdeck/shared";
+import type { PlainMessage } from "../../../runtime/engineMessages.js";
 import {
   DeepSeekChatWrapper,
   resolveChatWrapper,
@@ -32,7 +32,11 @@ export function chatFormatOf(wrapper: ChatWrapper): string {
  * answer. BOS is left out: the completion API adds it exactly once itself (the format adds
  * it too, and a doubled BOS quietly degrades answers).
  */
-export function renderChatPrompt(model: LlamaModel, wrapper: ChatWrapper, messages: ChatMessage[]) {
+export function renderChatPrompt(
+  model: LlamaModel,
+  wrapper: ChatWrapper,
+  messages: PlainMessage[],
+) {
   const system = messages.filter((m) => m.role === "system").map((m) => m.content);
   const history: ChatHistoryItem[] = [];
   if (system.length > 0) history.push({ type: "system", text: system.join("\n\n") });
