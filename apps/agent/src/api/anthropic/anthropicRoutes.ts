@@ -52,8 +52,6 @@ function anthropicError(c: Context, error: unknown) {
   return c.json(body, status);
 }
 
-type Block = Exclude<MessagesRequest["messages"][number]["content"], string>[number];
-
 /** A tool result's content as text: a string, or its text blocks joined. */
 const resultText = (content: string | { text: string }[] | undefined) =>
   typeof content === "string" ? content : (content ?? []).map((b) => b.text).join("");
@@ -69,7 +67,8 @@ function turnsOf(message: MessagesRequest["messages"][number], where: string): C
   let text = "";
   const results: ChatMessage[] = [];
   const calls: ToolCall[] = [];
-  for (const block of message.content as Block[]) {
+  // The catch-all block kind in the schema keeps zod from narrowing by `type`: read by shape.
+  for (const block of message.content) {
     if (block.type === "text" && "text" in block && typeof block.text === "string")
       text += block.text;
     else if (block.type === "tool_result" && message.role === "user" && "tool_use_id" in block) {
