@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
@@ -66,6 +67,54 @@ describe("Anthropic Messages API", () => {
     expect((await client.messages.countTokens(withoutSystem)).input_tokens).toBeLessThan(
       input_tokens,
     );
+  });
+
+  it("streams a forced tool_use as input_json_delta, and goes on from its tool_result", async () => {
+    const schema = {
+      type: "object" as const,
+      properties: { city: { enum: ["Oslo", "Kyoto"] }, rain: { type: "boolean" } },
+      required: ["city", "rain"],
+      additionalProperties: false,
+    };
+    const tools = [{ name: "get_weather", description: "The weather now", input_schema: schema }];
+    const deltas: string[] = [];
+    const stream = client.messages.stream({
+      ...REQUEST,
+      max_tokens: 200,
+      temperature: 1,
+      tools,
+      tool_choice: { type: "tool", name: "get_weather" },
+    });
+    stream.on("streamEvent", (event) => {
+      if (event.type === "content_block_delta") deltas.push(event.delta.type);
+    });
+    const final = await stream.finalMessage();
+    expect(final.stop_reason).toBe("tool_use");
+    const use = final.content.find((block) => block.type === "tool_use");
+    if (use?.type !== "tool_use") throw new Error("no tool_use block");
+    expect(use.name).toBe("get_weather");
+    expect(use.id).toMatch(/^call_/);
+    // A random-weight model writes these arguments only because the grammar makes it.
+    expect(new Ajv2020().compile(schema)(use.input)).toBe(true);
+    expect(deltas).toContain("input_json_delta");
+
+    const answer = await client.messages.create({
+      ...REQUEST,
+      tools,
+      messages: [
+        ...REQUEST.messages,
+        { role: "assistant", content: final.content },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: use.id, content: "Sunny, 21 degrees" }],
+        },
+      ],
+    });
+    expect(answer.stop_reason).toBe("max_tokens");
+    expect(answer.content[0]?.type).toBe("text");
+    const { input_tokens: withTools } = await client.messages.countTokens({ ...REQUEST, tools });
+    const { input_tokens: without } = await client.messages.countTokens(REQUEST);
+    expect(withTools).toBeGreaterThan(without);
   });
 
   it("refuses what it cannot do, and a wrong key, as Anthropic's errors", async () => {

@@ -58,6 +58,44 @@ describe("Ollama API", () => {
     expect(last?.total_duration).toBeGreaterThan(0);
   });
 
+  it("takes tools and a tool turn in a chat, and says it can", async () => {
+    expect((await ollama.show({ model: MODEL })).capabilities).toContain("tools");
+    const tools = [
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "The weather now",
+          parameters: { type: "object", properties: { city: { type: "string" } } },
+        },
+      },
+    ];
+    const request = {
+      model: MODEL,
+      tools,
+      options: { num_predict: 6, seed: 3407, temperature: 0 },
+      stream: false as const,
+    };
+    const ask = { role: "user", content: "What is the weather in Oslo?" };
+    const withResult = await ollama.chat({
+      ...request,
+      messages: [
+        ask,
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [{ function: { name: "get_weather", arguments: { city: "Oslo" } } }],
+        },
+        { role: "tool", content: "Sunny, 21 degrees" },
+      ],
+    });
+    expect(withResult.done_reason).toBe("length");
+    expect(withResult.message.content).toMatch(/^[a-z .,]+$/);
+    // The call and its result are in the prompt the model was given.
+    const withoutResult = await ollama.chat({ ...request, messages: [ask] });
+    expect(withResult.prompt_eval_count).toBeGreaterThan(withoutResult.prompt_eval_count + 10);
+  });
+
   it("generates from a prompt, raw too, and lists the loaded model in ps", async () => {
     const answer = await ollama.generate({
       model: MODEL,
