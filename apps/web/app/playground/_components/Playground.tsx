@@ -9,6 +9,7 @@ import {
   type GenerationStats,
   type Sampling,
 } from "@quantdeck/shared";
+import { secondaryButton } from "@/components/formStyles";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
@@ -18,7 +19,10 @@ import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import type { MessageKey } from "@/lib/i18n/messages";
 import { readConversation, useConversation } from "./useConversation";
-import { useGeneration } from "./useGeneration";
+import { ToolCallCard } from "./ToolCallCard";
+import { ToolsPanel } from "./ToolsPanel";
+import { parseOutputFormat, parseTools, toolChoiceOf, type OutputMode } from "./toolSettings";
+import { useGeneration, type FinishedGeneration } from "./useGeneration";
 import { HiddenLabel } from "@/components/HiddenLabel";
 
 const input =
@@ -39,37 +43,70 @@ export function Playground() {
   });
   const [draft, setDraft] = useState("");
   const [stats, setStats] = useState<GenerationStats | null>(null);
+  const [toolsText, setToolsText] = useState("");
+  const [choice, setChoice] = useState("auto");
+  const [outputMode, setOutputMode] = useState<OutputMode>("text");
+  const [schemaText, setSchemaText] = useState('{\n  "type": "object",\n  "properties": {}\n}');
+  const tools = parseTools(toolsText);
+  const format = parseOutputFormat(outputMode, schemaText);
 
   const onFinished = useCallback(
-    (text: string, finalStats: GenerationStats | null) => {
+    ({ text, toolCalls, stats: finalStats }: FinishedGeneration) => {
       setStats(finalStats);
-      if (mode === "chat" && text)
-        setMessages([...readConversation(), { role: "assistant", content: text }]);
+      if (mode === "chat" && (text || toolCalls.length > 0))
+        setMessages([
+          ...readConversation(),
+          { role: "assistant", content: text, ...(toolCalls.length > 0 && { toolCalls }) },
+        ]);
     },
     // readConversation gives the latest stored conversation, so this callback can stay stable.
     [mode, setMessages],
   );
   const generation = useGeneration(onFinished);
   const loaded = runtime.data?.model;
+  const settingsValid = mode === "raw" || (tools.ok && format.ok);
+
+  /** The conversation so far as a request, with the tools and output form chosen. */
+  const chatRequest = (conversation: ChatMessage[]): GenerationRequest => {
+    const offered = tools.ok ? tools.value : [];
+    const output = format.ok ? format.value : undefined;
+    return {
+      mode: "chat",
+      messages: system ? [{ role: "system", content: system }, ...conversation] : conversation,
+      sampling: output ? { ...sampling, format: output } : sampling,
+      ...(offered.length > 0 && { tools: offered, toolChoice: toolChoiceOf(choice) }),
+    };
+  };
 
   const send = (event: FormEvent) => {
     event.preventDefault();
-    if (!draft.trim() || generation.state.running) return;
+    if (!draft.trim() || generation.state.running || !settingsValid) return;
     let request: GenerationRequest;
     if (mode === "chat") {
       const next: ChatMessage[] = [...messages, { role: "user", content: draft }];
       setMessages(next);
-      request = {
-        mode: "chat",
-        messages: system ? [{ role: "system", content: system }, ...next] : next,
-        sampling,
-      };
+      request = chatRequest(next);
     } else {
       request = { mode: "raw", prompt: draft, sampling };
     }
     setDraft("");
     void generation.start(request);
   };
+
+  /** The calls of the last answer that no tool message answers yet. */
+  const lastAnswer = messages.findLastIndex((m) => m.role === "assistant");
+  const answered = new Set(messages.map((m) => m.toolCallId).filter(Boolean));
+  const unanswered = (messages[lastAnswer]?.toolCalls ?? []).filter((c) => !answered.has(c.id));
+  const canContinue =
+    mode === "chat" &&
+    lastAnswer >= 0 &&
+    messages.at(-1)?.role === "tool" &&
+    unanswered.length === 0 &&
+    !generation.state.running;
+  const answerCall = (toolCallId: string, content: string) =>
+    setMessages([...readConversation(), { role: "tool", content, toolCallId }]);
+  const callName = (toolCallId: string | undefined) =>
+    messages.flatMap((m) => m.toolCalls ?? []).find((c) => c.id === toolCallId)?.name ?? "";
 
   const choosePreset = (id: string) => {
     setPresetId(id);
@@ -142,6 +179,21 @@ export function Playground() {
         </div>
 
         {mode === "chat" && (
+          <ToolsPanel
+            toolsText={toolsText}
+            onToolsText={setToolsText}
+            tools={tools}
+            choice={choice}
+            onChoice={setChoice}
+            outputMode={outputMode}
+            onOutputMode={setOutputMode}
+            schemaText={schemaText}
+            onSchemaText={setSchemaText}
+            schemaProblem={format.ok ? null : format.problem}
+          />
+        )}
+
+        {mode === "chat" && (
           <div className="grid gap-1">
             <div className="flex items-center justify-between">
               <label htmlFor="system" className="text-xs text-zinc-500">
@@ -190,12 +242,35 @@ export function Playground() {
             messages.map((m, i) => (
               <li
                 key={i}
-                className={`min-w-0 rounded-lg p-3 text-sm [overflow-wrap:anywhere] ${m.role === "user" ? "bg-sky-50 whitespace-pre-wrap dark:bg-sky-950" : "bg-zinc-100 dark:bg-zinc-800"}`}
+                data-role={m.role}
+                className={`min-w-0 rounded-lg p-3 text-sm [overflow-wrap:anywhere] ${m.role === "assistant" ? "bg-zinc-100 dark:bg-zinc-800" : "bg-sky-50 whitespace-pre-wrap dark:bg-sky-950"}`}
               >
                 <p className="mb-1 text-xs font-semibold text-zinc-500">
-                  {m.role === "user" ? t("playground.you") : t("playground.model")}
+                  {m.role === "user"
+                    ? t("playground.you")
+                    : m.role === "tool"
+                      ? t("playground.toolResult", { name: callName(m.toolCallId) })
+                      : t("playground.model")}
                 </p>
-                {m.role === "user" ? m.content : <Markdown text={m.content} />}
+                {m.role === "assistant" ? (
+                  <>
+                    {m.content && <Markdown text={m.content} />}
+                    {m.toolCalls?.map((call) => (
+                      <ToolCallCard
+                        key={call.id}
+                        call={call}
+                        {...(i === lastAnswer &&
+                          !answered.has(call.id) && {
+                            onAnswer: (content: string) => answerCall(call.id, content),
+                          })}
+                      />
+                    ))}
+                  </>
+                ) : m.role === "tool" ? (
+                  <span className="font-mono text-xs">{m.content}</span>
+                ) : (
+                  m.content
+                )}
               </li>
             ))}
           {generation.state.running && (
@@ -205,7 +280,12 @@ export function Playground() {
             >
               <p className="mb-1 text-xs font-semibold text-zinc-500">{t("playground.model")}</p>
               {mode === "chat" ? (
-                <Markdown text={generation.state.text} />
+                <>
+                  <Markdown text={generation.state.text} />
+                  {generation.state.toolCalls.map((call) => (
+                    <ToolCallCard key={call.id} call={call} />
+                  ))}
+                </>
               ) : (
                 <span className="font-mono whitespace-pre-wrap">{generation.state.text}</span>
               )}
@@ -269,10 +349,21 @@ export function Playground() {
               <button
                 type="submit"
                 data-testid="send"
-                disabled={!loaded || !draft.trim()}
+                disabled={!loaded || !draft.trim() || !settingsValid}
                 className="rounded-md bg-sky-600 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-500 disabled:opacity-50"
               >
                 {t("playground.send")}
+              </button>
+            )}
+            {canContinue && (
+              <button
+                type="button"
+                data-testid="continue"
+                disabled={!loaded || !settingsValid}
+                className={secondaryButton}
+                onClick={() => void generation.start(chatRequest(messages))}
+              >
+                {t("playground.continue")}
               </button>
             )}
             <button
