@@ -154,6 +154,22 @@ describe("planFit for DeepSeek-V3-0324", () => {
     expect(p.shortfallBytes / GB).toBeGreaterThan(120);
   });
 
+  it("counts a KV cache per parallel slot, and says so", () => {
+    const anatomy = anatomies.Q2_K_XL;
+    if (!anatomy) throw new Error("Q2_K_XL");
+    const options = { contextSize: 8192, kvCacheType: "q8_0" } as const;
+    const one = planFit(anatomy, a100, options);
+    const four = planFit(anatomy, a100, { ...options, parallel: 4 });
+    expect(four.predicted.kvCacheBytes).toBe(4 * one.predicted.kvCacheBytes);
+    expect(
+      four.predicted.ramBytes +
+        four.predicted.vramBytes -
+        (one.predicted.ramBytes + one.predicted.vramBytes),
+    ).toBeCloseTo(3 * one.predicted.kvCacheBytes, -3);
+    expect(four.notes.map((n) => n.key)).toContain("plan.note.parallelKv");
+    expect(one.notes.map((n) => n.key)).not.toContain("plan.note.parallelKv");
+  });
+
   it("needs more RAM for bigger quants on the same box", () => {
     const sizes = ["IQ1_S", "Q2_K_XL", "Q4_K_XL"].map((q) => plan(q, a100).predicted.ramBytes);
     expect(sizes[0]).toBeLessThan(sizes[1] ?? 0);

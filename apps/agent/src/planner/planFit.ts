@@ -18,8 +18,11 @@ export interface PlanHardware {
 }
 
 export interface PlanOptions {
+  /** Per slot. */
   contextSize: number;
   kvCacheType: KvCacheType;
+  /** Parallel slots, each with its own KV cache. Defaults to 1. */
+  parallel?: number;
 }
 
 const GiB = 1024 ** 3;
@@ -51,7 +54,9 @@ export function planFit(
   options: PlanOptions,
 ): FitPlan {
   const { layers, layerCount } = anatomy;
-  const kvCacheBytes = anatomy.kvBytesPerToken[options.kvCacheType] * options.contextSize;
+  const parallel = options.parallel ?? 1;
+  const kvPerSlot = anatomy.kvBytesPerToken[options.kvCacheType] * options.contextSize;
+  const kvCacheBytes = kvPerSlot * parallel;
   const kvPerLayer = layerCount > 0 ? kvCacheBytes / layerCount : 0;
   const budgets = hardware.gpus.map((g) => Math.max(0, g.vramFreeBytes - gpuReserve(g)));
   const gpuBudget = sum(budgets);
@@ -61,6 +66,14 @@ export function planFit(
     moe && anatomy.expertCount > 0 ? anatomy.expertUsedCount / anatomy.expertCount : 1;
   const allLayerBytes = sum(layers.map(layerTotal));
   const notes: AgentText[] = [];
+  if (parallel > 1)
+    notes.push(
+      agentText("plan.note.parallelKv", {
+        parallel,
+        perSlot: gb(kvPerSlot),
+        total: gb(kvCacheBytes),
+      }),
+    );
 
   // Bytes read per token, per layer: every non-expert weight, and the routed experts in use.
   const activeOf = (l: LayerBytes, expertsToo = true) =>

@@ -14,6 +14,10 @@ export const AGENT_MESSAGES = {
     en: "Routed experts in RAM need llama.cpp's own server engine (--n-cpu-moe / -ot exps=CPU); node-llama-cpp can only offload whole layers. Until that engine is built on this box, load with whole-layer offload.",
     ja: "ルーティングされたエキスパートを RAM に置くには llama.cpp 自身のサーバーエンジンが必要です（--n-cpu-moe / -ot exps=CPU）。node-llama-cpp はレイヤー単位でしかオフロードできません。このマシンでエンジンをビルドするまでは、レイヤー単位のオフロードで読み込んでください。",
   },
+  "plan.note.parallelKv": {
+    en: "{parallel} parallel slots, each with its own context: the KV cache is {perSlot} per slot, {total} in all.",
+    ja: "並列スロット {parallel} 個はそれぞれ自分のコンテキストを持つため、KV キャッシュはスロットごとに {perSlot}、合計 {total} です。",
+  },
   "plan.note.shortfall": {
     en: "{shortfall} more RAM is needed to keep the model in memory. With mmap it still loads and runs, reading weights from disk on every token: expect well under 1 token/s.",
     ja: "モデルをメモリに載せるにはあと {shortfall} の RAM が必要です。mmap なら読み込んで動きますが、トークンごとに重みをディスクから読むため、1 トークン/秒を大きく下回ります。",

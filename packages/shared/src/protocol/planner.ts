@@ -52,6 +52,8 @@ export const planRequestSchema = z.object({
   model: z.string().min(1).max(1024),
   contextSize: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   kvCacheType: kvCacheTypeSchema.default("q8_0"),
+  /** Parallel slots: each has its own context, so its own KV cache. */
+  parallel: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export const catalogQuantSchema = z.object({

@@ -37,12 +37,12 @@ export function plannerRoutes(
 
   /** A model on disk or a catalog quant. */
   serveRoute(app, api.plan, async ({ query }) => {
-    const { model, contextSize, kvCacheType } = query;
+    const { model, contextSize, kvCacheType, parallel } = query;
     const quant = seedCatalog.quants.find((q) => catalogQuantId(q.folder) === model);
     const anatomy = quant
       ? catalogAnatomy(quant.type, quant.sizeGB * 1e9)
       : await readModelAnatomy((await runtime.findModel(model)).path);
-    return planFit(anatomy, await probe(), { contextSize, kvCacheType });
+    return planFit(anatomy, await probe(), { contextSize, kvCacheType, parallel });
   });
 
   serveRoute(app, api.catalog, async () => buildCatalog(await probe(), await catalogListing()));

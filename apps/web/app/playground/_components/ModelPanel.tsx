@@ -89,10 +89,13 @@ export function ModelPanel() {
   const modelId = selected || status?.model?.id || models.data?.models[0]?.id || "";
   const contextSize = draft.contextSize ?? RECIPE.contextSize ?? 4096;
   const kvKey = draft.kvCacheKeyType ?? "f16";
+  const parallel = draft.parallel ?? 1;
   const plan = useQuery({
-    queryKey: ["agent", "plan", modelId, contextSize, kvKey],
+    queryKey: ["agent", "plan", modelId, contextSize, kvKey, parallel],
     queryFn: () =>
-      agentApi.call(api.plan, { query: { model: modelId, contextSize, kvCacheType: kvKey } }),
+      agentApi.call(api.plan, {
+        query: { model: modelId, contextSize, kvCacheType: kvKey, parallel },
+      }),
     enabled: modelId !== "" && contextSize >= 256,
     staleTime: 10_000,
   });
