@@ -9,6 +9,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
 import type { RunningAgent } from "./support/startAgent.js";
+import { DEEPSEEK } from "../src/runtime/tools/deepseekToolFormat.js";
 
 // Tool calls through the official OpenAI client, on both engines, with random-weight
 // models: a DeepSeek one (DeepSeek-V3's own tool format) and a ChatML one (Hermes'
@@ -62,7 +63,22 @@ function expectValidArguments(name: string, args: string) {
 }
 
 beforeAll(async () => {
-  synthesizeModel({ path: join(modelsDir, DEEPSEEK_MODEL), shape: demoDeepseek2Shape });
+  // DeepSeek's tool markers as control tokens, as in DeepSeek-V3's own vocabulary.
+  synthesizeModel({
+    path: join(modelsDir, DEEPSEEK_MODEL),
+    shape: demoDeepseek2Shape,
+    specialTokens: [
+      DEEPSEEK.callsBegin,
+      DEEPSEEK.callsEnd,
+      DEEPSEEK.callBegin,
+      DEEPSEEK.callEnd,
+      DEEPSEEK.sep,
+      DEEPSEEK.outputsBegin,
+      DEEPSEEK.outputsEnd,
+      DEEPSEEK.outputBegin,
+      DEEPSEEK.outputEnd,
+    ],
+  });
   synthesizeModel({
     path: join(modelsDir, CHATML_MODEL),
     shape: tinyLlamaShape,

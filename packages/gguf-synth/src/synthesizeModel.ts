@@ -39,6 +39,8 @@ export interface SynthesizeOptions {
   omitMetadata?: string[];
   /** `tokenizer.chat_template`. Defaults to DeepSeek-V3's. */
   chatTemplate?: string;
+  /** More control tokens, after the rest of the vocabulary (e.g. DeepSeek's tool markers). */
+  specialTokens?: readonly string[];
 }
 
 export interface SynthesizedModel {
@@ -59,7 +61,7 @@ export const SYNTHETIC_MARKER_KEY = "quantdeck.synthetic";
 export function describeModel(options: Omit<SynthesizeOptions, "path">) {
   const { shape } = options;
   const type = options.type ?? "Q8_0";
-  const vocab = buildVocab();
+  const vocab = buildVocab(options.specialTokens);
   const make = createTensorFactory(type, options.tensorType);
   const hooks = options.brokenUtf8
     ? readableOutputHooks(shape.embeddingLength, new Set(vocab.byteIds.slice(0x80, 0xc0)))

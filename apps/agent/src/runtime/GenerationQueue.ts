@@ -127,7 +127,7 @@ export class GenerationQueue {
       { kind: "started", generationId: job.id, modelId: model.id, mode: job.request.mode },
       job.ownerId,
     );
-    const { prompt, sampling, reader } = preparePrompt(job.request, model);
+    const { prompt, sampling, reader, preservedTokens } = preparePrompt(job.request, model);
     // The answer's text and its tool calls, as the reader tells them apart.
     const publishPieces = (pieces: ToolPiece[]) => {
       for (const piece of pieces)
@@ -143,6 +143,7 @@ export class GenerationQueue {
         prompt,
         sampling: { ...DEFAULT_SAMPLING, ...sampling },
         returnPromptTokens: job.returnPromptTokens,
+        ...(preservedTokens && { preservedTokens }),
       },
       (text, tokens) => {
         this.tokensTotal += tokens;

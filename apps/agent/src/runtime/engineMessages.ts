@@ -31,6 +31,11 @@ export type EngineRequest =
       sampling: Required<Pick<Sampling, "temperature" | "minP" | "seed" | "maxTokens">> & Sampling;
       /** Return the token ids the model was given (for tests and prompt inspection). */
       returnPromptTokens?: boolean;
+      /**
+       * Special tokens whose text stays in the output (engines drop special tokens' text):
+       * the markers a tool format reads calls by.
+       */
+      preservedTokens?: string[];
     }
   | { type: "cancel"; id: string }
   /** How many tokens the prompt is for the loaded model, template and BOS included. */

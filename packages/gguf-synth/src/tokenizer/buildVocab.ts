@@ -32,7 +32,7 @@ export interface Vocab {
  * single characters, and whole words with every prefix a SentencePiece merge passes through
  * (llama.cpp's SPM tokenizer only merges adjacent pieces whose concatenation is a token).
  */
-export function buildVocab(): Vocab {
+export function buildVocab(extraSpecialTokens: readonly string[] = []): Vocab {
   const tokens: string[] = [];
   const scores: number[] = [];
   const types: number[] = [];
@@ -68,5 +68,7 @@ export function buildVocab(): Vocab {
     }
     emittable.add(index.get(piece) ?? eosId);
   }
+  // Last, so that they shift no other token's id.
+  for (const special of extraSpecialTokens) add(special, TokenType.CONTROL, 0);
   return { tokens, scores, types, unkId, bosId, eosId, emittable, byteIds };
 }

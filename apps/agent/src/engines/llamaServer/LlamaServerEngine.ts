@@ -166,7 +166,12 @@ export class LlamaServerEngine
     let text = "";
     let final: CompletionChunk | undefined;
     try {
-      for await (const chunk of client.complete(prompt, request.sampling, abort.signal)) {
+      for await (const chunk of client.complete(
+        prompt,
+        request.sampling,
+        abort.signal,
+        request.preservedTokens,
+      )) {
         if (chunk.content) {
           firstTokenAt ??= performance.now();
           text += chunk.content;

@@ -97,12 +97,13 @@ export class LlamaServerClient {
     prompt: string,
     sampling: CompletionSampling,
     signal: AbortSignal,
+    preservedTokens: string[] = [],
   ): AsyncGenerator<CompletionChunk> {
     const response = await fetch(`${this.url}/completion`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       signal,
-      body: JSON.stringify(completionBody(prompt, sampling)),
+      body: JSON.stringify(completionBody(prompt, sampling, preservedTokens)),
     });
     if (!response.ok || !response.body) throw refusal(response.status, await response.text());
     for await (const data of serverSentEvents(response.body)) {
@@ -114,7 +115,11 @@ export class LlamaServerClient {
 }
 
 /** The sampling settings as llama-server's `/completion` takes them. */
-export function completionBody(prompt: string, sampling: CompletionSampling) {
+export function completionBody(
+  prompt: string,
+  sampling: CompletionSampling,
+  preservedTokens: string[] = [],
+) {
   return {
     prompt,
     stream: true,
@@ -133,6 +138,8 @@ export function completionBody(prompt: string, sampling: CompletionSampling) {
     ...(sampling.format && {
       json_schema: sampling.format.type === "jsonSchema" ? sampling.format.schema : {},
     }),
+    // Special tokens it would otherwise leave out of the text (each must be one token).
+    ...(preservedTokens.length > 0 && { preserved_tokens: preservedTokens }),
   };
 }
 

@@ -16,7 +16,18 @@ export interface PreparedPrompt {
   sampling: Sampling;
   /** Separates tool calls from text; null when the request offers no tools. */
   reader: ToolOutputReader | null;
+  /** Special tokens the output must keep as text, for the reader to find calls by. */
+  preservedTokens?: string[];
 }
+
+/** DeepSeek's tool markers are special tokens, which the engines leave out of text unless told. */
+const DEEPSEEK_CALL_MARKERS = [
+  DEEPSEEK.callsBegin,
+  DEEPSEEK.callsEnd,
+  DEEPSEEK.callBegin,
+  DEEPSEEK.callEnd,
+  DEEPSEEK.sep,
+];
 
 const DEEPSEEK_SYNTAX: CallSyntax = { marker: DEEPSEEK.callsBegin, parse: parseDeepSeekCalls };
 const HERMES_SYNTAX: CallSyntax = { marker: HERMES.callOpen, parse: parseHermesCalls };
@@ -75,5 +86,10 @@ export function preparePrompt(
     plan.tools.length > 0
       ? new ToolOutputReader(plan.tools, plan.forced, deepseek ? DEEPSEEK_SYNTAX : HERMES_SYNTAX)
       : null;
-  return { prompt, sampling, reader };
+  return {
+    prompt,
+    sampling,
+    reader,
+    ...(reader && deepseek && { preservedTokens: DEEPSEEK_CALL_MARKERS }),
+  };
 }

@@ -10,6 +10,7 @@ import {
 import { promptTooLong } from "../../../errors/commonErrors.js";
 import type { EnginePrompt, EngineRequest } from "../../../runtime/engineMessages.js";
 import { renderChatPrompt, renderRawPrompt } from "./chatPrompt.js";
+import { detokenizeKeeping, preservedTokenIds } from "./preservedTokens.js";
 import type { LoadedEngineModel } from "./loadModel.js";
 
 type GenerateRequest = Extract<EngineRequest, { type: "generate" }>;
@@ -53,17 +54,28 @@ export async function generate(
       firstTokenAt ??= performance.now();
       generated.push(token);
     });
+    // With preserved tokens, each chunk's text is made here from its tokens, markers kept.
+    const preserved = preservedTokenIds(model, request.preservedTokens);
+    let chunkText: string | null = null;
+    let keptText = "";
     const grammar = await grammarFor(model, sampling.format);
     const result = await completion.generateCompletionWithMeta(rendered.tokens, {
       ...(grammar && { grammar }),
       signal,
       stopOnAbortSignal: true,
       onToken: (tokens) => {
+        if (preserved.size > 0) {
+          const before = generated.slice(0, released).slice(-8);
+          chunkText = detokenizeKeeping(model, tokens, preserved, before);
+        }
         released += tokens.length;
         tokensSinceText += tokens.length;
       },
       onTextChunk: (text) => {
-        onText(text, tokensSinceText);
+        const chunk = chunkText ?? text;
+        chunkText = null;
+        keptText += chunk;
+        onText(chunk, tokensSinceText);
         tokensSinceText = 0;
       },
       maxTokens: sampling.maxTokens,
@@ -77,7 +89,7 @@ export async function generate(
         sampling.repeatPenalty !== undefined ? { penalty: sampling.repeatPenalty } : false,
       customStopTriggers: [...rendered.stopTriggers, ...userStops],
     });
-    let text = result.response;
+    let text = preserved.size > 0 ? keptText : result.response;
     const { stopReason } = result.metadata;
     if (stopReason === "maxTokens" || stopReason === "abort") {
       const held = generated.slice(released);
