@@ -5,6 +5,7 @@ import type {
   EngineStatus,
   GenerationEvent,
   MonitorSample,
+  QuantizeJob,
 } from "@quantdeck/shared";
 
 /**
@@ -17,6 +18,7 @@ export type AgentEventMap = {
   monitor: [sample: MonitorSample];
   downloads: [job: DownloadJob];
   compare: [run: CompareRun];
+  quantize: [job: QuantizeJob];
 };
 
 export class AgentEvents extends EventEmitter<AgentEventMap> {}

@@ -38,6 +38,7 @@ import { ResourceSampler } from "./monitor/ResourceSampler.js";
 import { readGgufHeader } from "./models/readGgufHeader.js";
 import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
 import { GenerationQueue } from "./runtime/GenerationQueue.js";
+import { QuantizeJobs } from "./quality/QuantizeJobs.js";
 import { Runtime } from "./runtime/Runtime.js";
 import { log } from "./util/log.js";
 import type { Hono } from "hono";
@@ -183,6 +184,13 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     demoModel,
   });
 
+  const quantize = new QuantizeJobs({
+    modelsDir: config.modelsDir,
+    findModel: (id) => runtime.findModel(id),
+    quantizeTool: () => engines.tool("llama-quantize"),
+    publish: (job) => events.emit("quantize", { ...job }),
+  });
+
   // Named API keys: a revoked key's open connections close and its generations stop at once.
   const keys = { store: new ApiKeyStore(db), connections: new KeyConnections() };
   keys.store.onRevoke((id) => {
@@ -226,6 +234,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
   downloads.restore();
   events.on("compare", (run) => hub.publish("compare", run));
   events.on("engine", (status) => hub.publish("engine", status));
+  events.on("quantize", (job) => hub.publish("quantize", job));
   compare.restore();
   supervisor.on("status", () => hub.publish("runtime", runtime.status()));
 
@@ -249,6 +258,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     },
     compare: { runner: compare, sandbox },
     engines,
+    quantize,
     websocketClients: () => hub.clientCount,
   });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -269,6 +279,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
       sampler.stop();
       downloads.close();
       hub.close();
+      await quantize.close();
       await Promise.all([server?.close(), supervisor.stop()]);
       keys.store.close();
       db.close();

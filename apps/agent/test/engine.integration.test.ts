@@ -275,7 +275,7 @@ describe("the user's own llama-server (QUANTDECK_LLAMA_SERVER)", () => {
       expect(bench.status).toBe(409);
       expect(bench.body).toMatchObject({
         error: {
-          code: "engineUnavailable",
+          code: "toolMissing",
           title: "There is no llama-bench beside your llama-server",
         },
       });

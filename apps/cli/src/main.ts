@@ -6,11 +6,13 @@ import { benchCommand } from "./commands/bench.js";
 import { compareCommand } from "./commands/compare.js";
 import { loadCommand, processesCommand, unloadCommand } from "./commands/engine.js";
 import { hardwareCommand } from "./commands/hardware.js";
+import { inspectCommand } from "./commands/inspect.js";
 import { keyCommand } from "./commands/key.js";
 import { logsCommand } from "./commands/logs.js";
 import { listModelsCommand, removeModelCommand } from "./commands/models.js";
 import { planCommand } from "./commands/plan.js";
 import { pullCommand } from "./commands/pull.js";
+import { quantizeCommand } from "./commands/quantize.js";
 import { runCommand } from "./commands/run.js";
 import { serviceCommand } from "./commands/service.js";
 import { statusCommand } from "./commands/status.js";
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   pull: pullCommand,
   ls: listModelsCommand,
   rm: removeModelCommand,
+  inspect: inspectCommand,
+  quantize: quantizeCommand,
   load: loadCommand,
   unload: unloadCommand,
   ps: processesCommand,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder } from "@quantdeck/agent/testing/engine";
 import {
   agentStatusSchema,
   api,
@@ -10,6 +11,7 @@ import {
   generationResultSchema,
   localModelsResponseSchema,
   logLineSchema,
+  quantMixSchema,
   runtimeStatusSchema,
 } from "@quantdeck/shared";
 import { z } from "zod";
@@ -72,6 +74,49 @@ describe("inspecting the agent", () => {
       .map((line) => logLineSchema.parse(JSON.parse(line)));
     expect(lines.some((l) => l.text.includes("agent listening"))).toBe(true);
   });
+});
+
+describe("quants", () => {
+  it("inspects a model's tensor-type mix, as a table and as JSON", async () => {
+    const table = await runCli(["inspect", "quantdeck-demo"], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^quantdeck-demo: deepseek2, .* bits per weight \(mostly Q8_0\)/);
+    expect(table.stdout).toMatch(/^ROLE\s+TYPE\s+TENSORS\s+SIZE\s+SHARE\s+BITS\/WEIGHT/m);
+    expect(table.stdout).toMatch(/^expertsDown\s+Q8_0\s+\d+/m);
+    const json = await runCli(["--json", "inspect", "quantdeck-demo"], env);
+    expect(quantMixSchema.parse(JSON.parse(json.stdout)).model).toBe("quantdeck-demo");
+    const missing = await runCli(["inspect", "nope"], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/nope/);
+  });
+
+  it(
+    "makes a quant with a rule, and prints its id and mix",
+    async () => {
+      await engineBuilder.build();
+      const made = await runCli(
+        [
+          "quantize",
+          "quantdeck-demo",
+          "--type",
+          "Q4_0",
+          "--rule",
+          "ffn_down_exps=Q8_0",
+          "--out",
+          "demo-q4",
+        ],
+        env,
+      );
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toMatch(/^Made demo-q4\.gguf$/m);
+      expect(made.stdout).toMatch(/^expertsDown\s+Q8_0/m);
+      expect(made.stdout).toMatch(/^expertsGate\s+Q4_0/m);
+      const bad = await runCli(["quantize", "quantdeck-demo", "--type", "Q9_9"], env);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/Q9_9 is not a quant type/);
+    },
+    ENGINE_BUILD_TIMEOUT_MS,
+  );
 });
 
 describe("API keys", () => {

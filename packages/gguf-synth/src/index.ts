@@ -1,7 +1,13 @@
 export * from "./architectures/shapes.js";
 export type { TensorTypeChooser } from "./architectures/tensorFactory.js";
 export { DEEPSEEK_V3_CHAT_TEMPLATE } from "./chatTemplate.js";
-export { GgmlType, ggmlBlockLayout, tensorByteSize, type GgmlTypeName } from "./ggmlTypes.js";
+export {
+  fitsBlocks,
+  GgmlType,
+  ggmlBlockLayout,
+  tensorByteSize,
+  type GgmlTypeName,
+} from "./ggmlTypes.js";
 export * from "./presets.js";
 export {
   describeModel,

@@ -5,6 +5,7 @@ export * from "./protocol/paths";
 export * from "./protocol/status";
 export * from "./protocol/version";
 export * from "./protocol/models";
+export * from "./protocol/quantize";
 export * from "./protocol/runtime";
 export * from "./protocol/keys";
 export * from "./seed/index";

@@ -26,7 +26,9 @@ import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
 import { compareRoutes } from "./routes/compareRoutes.js";
 import { engineRoutes } from "./routes/engineRoutes.js";
+import { quantizeRoutes } from "./routes/quantizeRoutes.js";
 import type { EngineManager } from "../engines/EngineManager.js";
+import type { QuantizeJobs } from "../quality/QuantizeJobs.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -54,6 +56,7 @@ export interface HttpAppDeps {
   settings: SettingsContext;
   compare: { runner: CompareRunner; sandbox: (refresh: boolean) => Promise<SandboxStatus> };
   engines: EngineManager;
+  quantize: QuantizeJobs;
   websocketClients: () => number;
 }
 
@@ -169,6 +172,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   );
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
+  quantizeRoutes(app, deps.quantize);
   keyRoutes(app, deps.keys.store);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);

@@ -20,6 +20,28 @@ export interface LayerBytes {
   norms: number;
 }
 
+/** What a tensor does, finer than LayerBytes: the parts a dynamic quant gives different types. */
+export type TensorRole =
+  | "embeddings"
+  | "attention"
+  | "denseFfn"
+  | "expertsGate"
+  | "expertsUp"
+  | "expertsDown"
+  | "router"
+  | "sharedExperts"
+  | "norms"
+  | "output";
+
+/** Bytes of one tensor type in one role: a row of "what is inside a quant". */
+export interface TensorMixEntry {
+  role: TensorRole;
+  type: GgmlTypeName;
+  tensors: number;
+  bytes: number;
+  parameters: number;
+}
+
 /** Where a model's bytes are, as a planner needs them. */
 export interface ModelAnatomy {
   architecture: string;
@@ -39,6 +61,22 @@ export interface ModelAnatomy {
   kvBytesPerToken: Record<KvCacheType, number>;
   /** The main quantization, by bytes: the type holding the most data. */
   dominantType: string;
+  /** Bytes per tensor type and role, largest first. */
+  mix: TensorMixEntry[];
+}
+
+/** A tensor's role from its name (llama.cpp's tensor names, e.g. blk.3.ffn_down_exps.weight). */
+export function tensorRoleOf(name: string): TensorRole {
+  if (name.startsWith("token_embd")) return "embeddings";
+  if (!name.startsWith("blk.")) return /norm/.test(name) ? "norms" : "output";
+  if (/ffn_gate_exps\./.test(name)) return "expertsGate";
+  if (/ffn_up_exps\./.test(name)) return "expertsUp";
+  if (/ffn_down_exps\./.test(name)) return "expertsDown";
+  if (/ffn_gate_inp|exp_probs_b/.test(name)) return "router";
+  if (/_shexp\./.test(name)) return "sharedExperts";
+  if (/norm/.test(name)) return "norms";
+  if (/\.attn_/.test(name)) return "attention";
+  return "denseFfn";
 }
 
 /** Bytes per cache element: f16, and ggml's q8_0 (34 bytes per 32) and q4_0 (18 per 32) blocks. */
@@ -75,6 +113,7 @@ export function modelAnatomy(
   let outputBytes = 0;
   let parameters = 0;
   const bytesByType = new Map<string, number>();
+  const mix = new Map<string, TensorMixEntry>();
 
   for (const tensor of tensors) {
     const shape = tensor.shape.map(Number);
@@ -82,6 +121,12 @@ export function modelAnatomy(
     const bytes = tensorByteSize(type, shape);
     parameters += shape.reduce((a, b) => a * b, 1);
     bytesByType.set(type, (bytesByType.get(type) ?? 0) + bytes);
+    const role = tensorRoleOf(tensor.name);
+    const entry = mix.get(`${role} ${type}`) ?? { role, type, tensors: 0, bytes: 0, parameters: 0 };
+    entry.tensors += 1;
+    entry.bytes += bytes;
+    entry.parameters += shape.reduce((a, b) => a * b, 1);
+    mix.set(`${role} ${type}`, entry);
     const layer = /^blk\.(\d+)\./.exec(tensor.name)?.[1];
     if (layer !== undefined && layers[Number(layer)]) {
       const entry = layers[Number(layer)];
@@ -124,6 +169,7 @@ export function modelAnatomy(
     layers,
     kvBytesPerToken: { f16: perType("f16"), q8_0: perType("q8_0"), q4_0: perType("q4_0") },
     dominantType,
+    mix: [...mix.values()].sort((a, b) => b.bytes - a.bytes),
   };
 }
 

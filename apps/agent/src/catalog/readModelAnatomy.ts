@@ -1,6 +1,11 @@
 import { stat } from "node:fs/promises";
 import { gguf } from "@huggingface/gguf";
-import { modelAnatomy, tensorBytes, type ModelAnatomy } from "./modelAnatomy.js";
+import {
+  modelAnatomy,
+  tensorBytes,
+  type ModelAnatomy,
+  type TensorDescription,
+} from "./modelAnatomy.js";
 
 export interface ReadOptions {
   /**
@@ -41,7 +46,11 @@ export async function readModelAnatomy(
 export async function readModelHeaders(
   source: string,
   options: ReadOptions = {},
-): Promise<{ metadata: Record<string, unknown>; anatomy: ModelAnatomy }> {
+): Promise<{
+  metadata: Record<string, unknown>;
+  anatomy: ModelAnatomy;
+  tensors: TensorDescription[];
+}> {
   const local = !/^https?:\/\//.test(source);
   const shards = await Promise.all(
     shardSources(source).map(async (shard) => {
@@ -61,7 +70,7 @@ export async function readModelHeaders(
     shard.tensorInfos.map((t) => ({ name: t.name, shape: t.shape, dtype: Number(t.dtype) })),
   );
   const metadata = first.metadata as Record<string, unknown>;
-  return { metadata, anatomy: modelAnatomy(metadata, tensors) };
+  return { metadata, anatomy: modelAnatomy(metadata, tensors), tensors };
 }
 
 type Parsed = Awaited<ReturnType<typeof gguf>>;

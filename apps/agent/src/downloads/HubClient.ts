@@ -23,7 +23,7 @@ const hubUnauthorized = () =>
   });
 
 /** The hub is down, or answered something Quantdeck cannot use: `cause` says which. */
-const hubUnreachable = (cause: string) =>
+export const hubUnreachable = (cause: string) =>
   new AgentError({
     code: "hubUnreachable",
     title: "The model hub could not be reached",

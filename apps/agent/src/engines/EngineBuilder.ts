@@ -16,8 +16,20 @@ import { bundledFile } from "../util/bundledFile.js";
 import { log } from "../util/log.js";
 import { planBuild, type BuildPlan } from "./buildFlags.js";
 
-/** The tools Quantdeck builds from llama.cpp's source (linked statically: they can move). */
-export const ENGINE_TOOLS = ["llama-server", "llama-bench", "ggml-rpc-server"] as const;
+/**
+ * The tools Quantdeck builds from llama.cpp's source (linked statically: they can move):
+ * the server and its benchmark, the RPC worker, and the quality lab's perplexity / KL
+ * divergence, quantizer, importance matrix and shard splitter.
+ */
+export const ENGINE_TOOLS = [
+  "llama-server",
+  "llama-bench",
+  "ggml-rpc-server",
+  "llama-perplexity",
+  "llama-quantize",
+  "llama-imatrix",
+  "llama-gguf-split",
+] as const;
 export type EngineTool = (typeof ENGINE_TOOLS)[number];
 const LOG_LINES_KEPT = 40;
 /** src/engines/patches, copied beside the bundle by build.mjs. */
@@ -32,16 +44,14 @@ export interface EngineBuild {
   flags: string[];
   builtAt: string;
   seconds: number;
-  /** For the user's own llama-server: its path, and llama-bench's when it sits beside it. */
-  supplied?: { server: string; bench: string | null; version: string };
+  /** For the user's own llama-server: its version, and the tools found beside it. */
+  supplied?: { version: string; tools: Partial<Record<EngineTool, string>> };
 }
 
 /** Where a tool of a build is; null when the build has none (a user's llama-server without llama-bench). */
 export function toolPath(build: EngineBuild, tool: EngineTool): string | null {
   if (!build.supplied) return join(build.dir, "bin", tool);
-  if (tool === "llama-server") return build.supplied.server;
-  if (tool === "llama-bench") return build.supplied.bench;
-  return null;
+  return build.supplied.tools[tool] ?? null;
 }
 
 export type BuildState =
@@ -179,10 +189,11 @@ export class EngineBuilder extends EventEmitter<{ state: [BuildState] }> {
     return this.patchSet;
   }
 
-  /** llama.cpp commit + a hash of the flags and the patches: a changed patch is a new build. */
+  /** llama.cpp commit + a hash of the flags, the tools and the patches: a changed patch is a new build. */
   private async key(plan: BuildPlan): Promise<string> {
     const commit = await this.sourceCommit();
     const hash = createHash("sha256").update(plan.flags.join(" "));
+    hash.update(ENGINE_TOOLS.join(" "));
     for (const content of this.patches().contents) hash.update(content);
     return `${commit.slice(0, 12)}-${plan.backend}-${hash.digest("hex").slice(0, 12)}`;
   }

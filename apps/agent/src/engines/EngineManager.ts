@@ -8,7 +8,12 @@ import type { SettingsStore } from "../store/SettingsStore.js";
 import { log } from "../util/log.js";
 import { planBuild } from "./buildFlags.js";
 import { chooseEngine } from "./chooseEngine.js";
-import { toolPath, type EngineBuild, type EngineBuilder } from "./EngineBuilder.js";
+import {
+  toolPath,
+  type EngineBuild,
+  type EngineBuilder,
+  type EngineTool,
+} from "./EngineBuilder.js";
 import { LlamaServerEngine } from "./llamaServer/LlamaServerEngine.js";
 import { runLlamaBench } from "./runLlamaBench.js";
 import { suppliedBuild } from "./suppliedBuild.js";
@@ -101,18 +106,8 @@ export class EngineManager {
     const loaded = this.supervisor.loadedModel;
     const target = this.supervisor.loadedTargetModel;
     if (!loaded || !target) throw modelNotLoaded();
-    if (!this.build)
-      throw new AgentError({
-        code: "engineUnavailable",
-        title: "llama-bench is not built on this machine",
-        hint: "Build llama.cpp's tools in Settings → Engine (a few minutes, offline).",
-      });
-    if (!toolPath(this.build, "llama-bench"))
-      throw new AgentError({
-        code: "engineUnavailable",
-        title: "There is no llama-bench beside your llama-server",
-        hint: `Put llama-bench in ${this.build.dir} (it is built with llama-server), or unset QUANTDECK_LLAMA_SERVER to use Quantdeck's own build.`,
-      });
+    this.tool("llama-bench");
+    if (!this.build) throw modelNotLoaded(); // unreachable: tool() needs a build
     const measured = await runLlamaBench(this.build, target.path, loaded.options);
     const result: BenchResult = {
       modelId: loaded.id,
@@ -124,6 +119,22 @@ export class EngineManager {
     this.settings.update({ benchmarks: [...others, result].slice(-50) });
     this.publish(this.status());
     return result;
+  }
+
+  /** Where one of llama.cpp's tools is, or a toolMissing error that says how to get it. */
+  tool(tool: EngineTool): string {
+    const path = this.build ? toolPath(this.build, tool) : null;
+    if (path) return path;
+    throw new AgentError({
+      code: "toolMissing",
+      title: this.build
+        ? `There is no ${tool} beside your llama-server`
+        : `${tool} is not built on this machine`,
+      values: { tool },
+      hint: this.build
+        ? `Put ${tool} in ${this.build.dir} (llama.cpp builds it with llama-server), or unset QUANTDECK_LLAMA_SERVER to use Quantdeck's own build.`
+        : "Build llama.cpp's tools in Settings → Engine (a few minutes, offline).",
+    });
   }
 
   private async reconsider(): Promise<void> {
@@ -150,7 +161,7 @@ function describeBuild(build: EngineBuild) {
     builtAt: build.builtAt,
     seconds: build.seconds,
     supplied: build.supplied
-      ? { path: build.supplied.server, version: build.supplied.version }
+      ? { path: toolPath(build, "llama-server") ?? "", version: build.supplied.version }
       : null,
   };
 }

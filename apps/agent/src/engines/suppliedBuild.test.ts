@@ -25,7 +25,7 @@ function fakeTool(
 }
 
 describe("a user's own llama-server", () => {
-  it("is described from its --version, with llama-bench when it sits beside it", async () => {
+  it("is described from its --version, with llama.cpp's other tools when they sit beside it", async () => {
     const server = fakeTool(
       "llama-server",
       "version: 0.4.0-dev (build 1, commit 80fb11a)\nbuilt with GNU 12.2.0 for Linux x86_64",
@@ -35,8 +35,7 @@ describe("a user's own llama-server", () => {
       backend: "user",
       commit: "80fb11a",
       supplied: {
-        server: server.path,
-        bench: null,
+        tools: { "llama-server": server.path },
         version: "0.4.0-dev (build 1, commit 80fb11a)",
       },
     });
@@ -48,7 +47,11 @@ describe("a user's own llama-server", () => {
       "version: 0.4.0-dev (build 1, commit 80fb11a)",
       server.dir,
     );
-    expect(toolPath(await suppliedBuild(server.path), "llama-bench")).toBe(bench.path);
+    const quantize = fakeTool("llama-quantize", "", server.dir);
+    const withTools = await suppliedBuild(server.path);
+    expect(toolPath(withTools, "llama-bench")).toBe(bench.path);
+    expect(toolPath(withTools, "llama-quantize")).toBe(quantize.path);
+    expect(toolPath(withTools, "llama-perplexity")).toBeNull();
   });
 
   it("understands the version line of older llama.cpp releases", async () => {

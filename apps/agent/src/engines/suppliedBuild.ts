@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { isExecutableFile } from "../util/isExecutableFile.js";
-import type { EngineBuild } from "./EngineBuilder.js";
+import { ENGINE_TOOLS, type EngineBuild, type EngineTool } from "./EngineBuilder.js";
 
 const run = promisify(execFile);
 
@@ -11,7 +11,8 @@ const run = promisify(execFile);
  * The user's own llama-server (QUANTDECK_LLAMA_SERVER) — a CUDA build made by hand, a
  * distribution's package — described like a build of ours. Its `--version` must answer as
  * llama.cpp does (`version: 0.4.0-dev (build 1, commit 80fb11a)`, or `version: 6500
- * (80fb11ac)` before 2026); llama-bench is used when it sits beside it.
+ * (80fb11ac)` before 2026); llama.cpp's other tools (llama-bench, llama-perplexity,
+ * llama-quantize…) are used when they sit beside it.
  */
 export async function suppliedBuild(serverPath: string): Promise<EngineBuild> {
   let output: string;
@@ -24,7 +25,11 @@ export async function suppliedBuild(serverPath: string): Promise<EngineBuild> {
   const version = /version:\s*([^\s(]+)\s*\((?:build \d+, commit )?([0-9a-f]{6,40})\)/.exec(output);
   if (!version)
     throw new Error(`${serverPath} does not look like llama.cpp's llama-server (no version line)`);
-  const bench = join(dirname(serverPath), "llama-bench");
+  const tools: Partial<Record<EngineTool, string>> = { "llama-server": serverPath };
+  for (const tool of ENGINE_TOOLS) {
+    const path = join(dirname(serverPath), tool);
+    if (tool !== "llama-server" && isExecutableFile(path)) tools[tool] = path;
+  }
   return {
     dir: dirname(serverPath),
     commit: version[2] ?? "",
@@ -32,10 +37,6 @@ export async function suppliedBuild(serverPath: string): Promise<EngineBuild> {
     flags: [],
     builtAt: statSync(serverPath).mtime.toISOString(),
     seconds: 0,
-    supplied: {
-      server: serverPath,
-      bench: isExecutableFile(bench) ? bench : null,
-      version: version[0].replace(/^version:\s*/, ""),
-    },
+    supplied: { version: version[0].replace(/^version:\s*/, ""), tools },
   };
 }

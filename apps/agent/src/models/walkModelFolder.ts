@@ -1,6 +1,9 @@
 import { opendir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 
+/** Where the agent makes files for the models folder (a quant being written): never a model. */
+export const WORK_FOLDER = ".quantdeck-work";
+
 export interface WalkLimits {
   /** Folders below the root that are searched. */
   maxDepth: number;
@@ -56,7 +59,7 @@ export async function walkModelFolder(
         isDirectory = target?.isDirectory() ?? false;
       }
       if (isFile && entry.name.toLowerCase().endsWith(".gguf")) files.push(name);
-      else if (isDirectory) folders.push([path, name]);
+      else if (isDirectory && entry.name !== WORK_FOLDER) folders.push([path, name]);
     }
     if (depth >= limits.maxDepth) return; // deeper folders are not searched
     // By name, so that of two ways to one folder the same one wins every time.

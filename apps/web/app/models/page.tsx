@@ -2,6 +2,7 @@ import { CatalogTable } from "./_components/CatalogTable";
 import { DownloadsList } from "./_components/DownloadsList";
 import { HubRepoLookup } from "./_components/HubRepoLookup";
 import { LocalModels } from "./_components/LocalModels";
+import { MakeQuant } from "./_components/MakeQuant";
 
 export default function ModelsPage() {
   return (
@@ -12,6 +13,7 @@ export default function ModelsPage() {
         <HubRepoLookup />
         <LocalModels />
       </div>
+      <MakeQuant />
     </div>
   );
 }

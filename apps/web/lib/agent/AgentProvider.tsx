@@ -76,6 +76,16 @@ export function AgentProvider({ children }: { children: ReactNode }) {
           case "engine":
             queryClient.setQueryData(agentQueries.engine().queryKey, event.data);
             return;
+          case "quantize": {
+            const job = event.data;
+            queryClient.setQueryData(agentQueries.quantizeJobs().queryKey, (old) =>
+              old ? { jobs: [job, ...old.jobs.filter((j) => j.id !== job.id)] } : old,
+            );
+            // A finished quant is a new local model.
+            if (job.state === "done")
+              void queryClient.invalidateQueries({ queryKey: agentQueries.models().queryKey });
+            return;
+          }
           case "generations":
             return; // routed to AgentSocket.onGeneration listeners
         }
@@ -83,7 +93,7 @@ export function AgentProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    socket.subscribe("status", "runtime", "monitor", "downloads", "compare", "engine");
+    socket.subscribe("status", "runtime", "monitor", "downloads", "compare", "engine", "quantize");
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);

@@ -37,6 +37,17 @@ export const agentQueries = {
       queryKey: ["agent", "downloads"],
       queryFn: () => agentApi.call(api.downloads),
     }),
+  quantizeJobs: () =>
+    queryOptions({
+      queryKey: ["agent", "quantize"],
+      queryFn: () => agentApi.call(api.quantizeJobs),
+    }),
+  modelMix: (id: string) =>
+    queryOptions({
+      queryKey: ["agent", "models", "mix", id],
+      queryFn: () => agentApi.call(api.modelMix, { query: { id } }),
+      staleTime: Infinity,
+    }),
   /** Run summaries, newest first, a page at a time (older pages on demand). */
   compareRuns: () =>
     infiniteQueryOptions({

@@ -13,7 +13,8 @@ import {
 } from "../protocol/downloads";
 import { hardwareInfoSchema } from "../protocol/hardware";
 import { apiKeysResponseSchema, createdKeySchema, createKeyRequestSchema } from "../protocol/keys";
-import { localModelsResponseSchema } from "../protocol/models";
+import { localModelsResponseSchema, quantMixSchema } from "../protocol/models";
+import { quantizeJobSchema, quantizeRequestSchema } from "../protocol/quantize";
 import { monitorHistorySchema } from "../protocol/monitor";
 import {
   catalogResponseSchema,
@@ -88,6 +89,42 @@ export const api = {
     response: deletedSchema,
   }),
 
+  /** What is inside a model on disk: bytes per tensor type and role, from its headers. */
+  modelMix: defineRoute({
+    method: "GET",
+    path: "/api/models/mix",
+    query: z.object({ id: z.string().min(1).max(1024) }),
+    response: quantMixSchema,
+  }),
+
+  /** Quantize jobs, newest first. */
+  quantizeJobs: defineRoute({
+    method: "GET",
+    path: "/api/quantize",
+    response: z.object({ jobs: z.array(quantizeJobSchema) }),
+  }),
+  /** Makes a quant of a model on disk with llama-quantize (202: it runs on; poll the job). */
+  quantize: defineRoute({
+    method: "POST",
+    path: "/api/quantize",
+    body: quantizeRequestSchema,
+    response: quantizeJobSchema,
+    status: 202,
+  }),
+  quantizeJob: defineRoute({
+    method: "GET",
+    path: "/api/quantize/:id",
+    params: idParams,
+    response: quantizeJobSchema,
+  }),
+  /** Stops a quantize job; its partial file is removed. */
+  cancelQuantize: defineRoute({
+    method: "POST",
+    path: "/api/quantize/:id/cancel",
+    params: idParams,
+    response: quantizeJobSchema,
+  }),
+
   runtime: defineRoute({ method: "GET", path: "/api/runtime", response: runtimeStatusSchema }),
   load: defineRoute({
     method: "POST",
@@ -126,6 +163,18 @@ export const api = {
     params: z.object({ org: z.string().min(1).max(96), name: z.string().min(1).max(96) }),
     query: z.object({ revision: z.string().min(1).max(256).default("main") }),
     response: hubRepoResponseSchema,
+  }),
+
+  /** What is inside a hub file, from its headers alone (HTTP range reads; shards found by name). */
+  hubMix: defineRoute({
+    method: "GET",
+    path: "/api/hub/models/:org/:name/mix",
+    params: z.object({ org: z.string().min(1).max(96), name: z.string().min(1).max(96) }),
+    query: z.object({
+      file: z.string().min(1).max(1024),
+      revision: z.string().min(1).max(256).default("main"),
+    }),
+    response: quantMixSchema,
   }),
 
   downloads: defineRoute({

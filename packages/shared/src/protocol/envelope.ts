@@ -11,6 +11,7 @@ import {
 } from "./runtime";
 import { agentStatusSchema } from "./status";
 import { compareRunSchema } from "./compare";
+import { quantizeJobSchema } from "./quantize";
 
 /** Live streams a client can subscribe to, each with the schema of its data. */
 export const topicSchemas = {
@@ -27,6 +28,8 @@ export const topicSchemas = {
   compare: compareRunSchema,
   /** The engines: which one serves and why, and a llama-server build's progress. */
   engine: engineStatusSchema,
+  /** A quantize job as it progresses (the list: GET /api/quantize). */
+  quantize: quantizeJobSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -128,6 +131,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
   z.object({ type: z.literal("event"), topic: z.literal("downloads"), data: downloadJobSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("compare"), data: compareRunSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("engine"), data: engineStatusSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("quantize"), data: quantizeJobSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

@@ -53,6 +53,10 @@ export const ERROR_STATUS = {
   unknownCompareRun: 404,
   tooManyRuns: 409,
   // The agent's own fault
+  unknownQuantizeJob: 404,
+  modelExists: 409,
+  toolMissing: 409,
+  toolFailed: 500,
   internal: 500,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503>;
 

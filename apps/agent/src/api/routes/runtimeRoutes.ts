@@ -1,5 +1,7 @@
 import { api } from "@quantdeck/shared";
 import type { Hono } from "hono";
+import { quantMixOf } from "../../catalog/quantMix.js";
+import { readModelAnatomy } from "../../catalog/readModelAnatomy.js";
 import type { Runtime } from "../../runtime/Runtime.js";
 import { serveRoute } from "../serveRoute.js";
 
@@ -14,6 +16,11 @@ export function runtimeRoutes(app: Hono, runtime: Runtime) {
   serveRoute(app, api.deleteModel, async ({ query }) => {
     await runtime.deleteModel(query.id);
     return { deleted: query.id };
+  });
+
+  serveRoute(app, api.modelMix, async ({ query }) => {
+    const model = await runtime.findModel(query.id);
+    return quantMixOf(model.id, await readModelAnatomy(model.path));
   });
 
   serveRoute(app, api.runtime, () => runtime.status());

@@ -1,14 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Card } from "@/components/Card";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes, formatCount } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+import { QuantMixTable } from "./QuantMixTable";
 
 export function LocalModels() {
   const { t } = useI18n();
   const { data } = useQuery(agentQueries.models());
+  const [inspected, setInspected] = useState<string | null>(null);
   return (
     <Card title={t("models.local")} testId="local-models">
       {data?.models.length === 0 && <p className="text-sm text-zinc-500">{t("models.noLocal")}</p>}
@@ -42,6 +45,7 @@ export function LocalModels() {
             )}
             <p className="text-xs text-zinc-500">
               {[
+                m.id !== m.name ? m.id : null,
                 m.architecture,
                 m.quantType,
                 formatBytes(m.sizeBytes),
@@ -51,7 +55,18 @@ export function LocalModels() {
               ]
                 .filter(Boolean)
                 .join(" · ")}
+              {m.complete && m.unreadable === null && (
+                <button
+                  type="button"
+                  data-testid="inspect-model"
+                  className="ml-2 text-sky-600 hover:underline"
+                  onClick={() => setInspected(inspected === m.id ? null : m.id)}
+                >
+                  {t(inspected === m.id ? "quant.inspect.hide" : "quant.inspect")}
+                </button>
+              )}
             </p>
+            {inspected === m.id && <QuantMixTable modelId={m.id} />}
           </li>
         ))}
       </ul>

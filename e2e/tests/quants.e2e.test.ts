@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder } from "@quantdeck/agent/testing/engine";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SCREENSHOTS, stackForFile, type Stack } from "../support/stack.js";
+
+// What is inside a quant, and making one, from the Models page: the demo model (Q8_0)
+// made into Q4_0 with its routed experts' down projections kept at Q8_0.
+const stack = stackForFile({
+  agentEnv: { QUANTDECK_GPU: "off" },
+  viewport: { width: 1280, height: 1100 },
+});
+let dashboard: Stack["dashboard"];
+let page: Page;
+beforeAll(async () => {
+  // llama-quantize comes with the engine build (cached after the first).
+  await engineBuilder.build();
+  ({ dashboard, page } = stack.current);
+}, ENGINE_BUILD_TIMEOUT_MS);
+
+describe("quants", () => {
+  it("shows what is inside a model, by role and type", async () => {
+    await page.goto(`${dashboard.url}/models`);
+    const demo = page.getByTestId("local-model").filter({ hasText: "Quantdeck demo" });
+    await demo.getByTestId("inspect-model").click();
+    const mix = demo.getByTestId("quant-mix");
+    await mix.waitFor({ timeout: 20_000 });
+    expect(await mix.innerText()).toMatch(/mostly Q8_0/);
+    expect(await mix.locator('tr[data-role="expertsDown"]').getAttribute("data-type")).toBe("Q8_0");
+    expect(await mix.innerText()).toContain("Routed experts (down)");
+  });
+
+  it("checks rules as they are typed, makes the quant, and lists it", async () => {
+    const card = page.getByTestId("make-quant");
+    await card.getByTestId("quant-type").selectOption("Q4_0");
+    await card.getByTestId("quant-rules").fill("ffn_down_exps = Q9");
+    await expect
+      .poll(() => card.getByTestId("quant-rules-problem").innerText())
+      .toContain("Line 1: Q9 is not a tensor type");
+    expect(await card.getByTestId("quant-start").isDisabled()).toBe(true);
+    await card.getByTestId("quant-rules").fill("ffn_down_exps = Q8_0");
+    await expect.poll(() => card.getByTestId("quant-rules-problem").count()).toBe(0);
+    await card.getByTestId("quant-name").fill("e2e-q4");
+    await card.getByTestId("quant-start").click();
+    await expect
+      .poll(() => card.getByTestId("quant-job").first().getAttribute("data-state"), {
+        timeout: 60_000,
+      })
+      .toBe("done");
+    const made = page.getByTestId("local-model").filter({ hasText: "e2e-q4" });
+    await expect.poll(() => made.count(), { timeout: 20_000 }).toBe(1);
+    await made.getByTestId("inspect-model").click();
+    const mix = made.getByTestId("quant-mix");
+    await mix.waitFor();
+    expect(await mix.locator('tr[data-role="expertsDown"]').getAttribute("data-type")).toBe("Q8_0");
+    expect(await mix.locator('tr[data-role="expertsGate"]').getAttribute("data-type")).toBe("Q4_0");
+    await page.screenshot({ path: join(SCREENSHOTS, "make-quant.png"), fullPage: true });
+  });
+});
