@@ -41,7 +41,10 @@ const PROGRESS = /^\[\s*(\d+)\/\s*(\d+)\]/;
  * half-written among the models.
  */
 export class QuantizeJobs {
-  private readonly jobs = new Map<string, { job: QuantizeJob; run: ToolRun | null }>();
+  private readonly jobs = new Map<
+    string,
+    { job: QuantizeJob; run: ToolRun | null; finished: Promise<void> }
+  >();
   private readonly work: string;
 
   constructor(private readonly deps: QuantizeDeps) {
@@ -121,10 +124,9 @@ export class QuantizeJobs {
       job.progress = Number(match[1]) / Math.max(1, Number(match[2]));
       this.deps.publish(job);
     });
-    this.jobs.set(id, { job, run });
+    this.jobs.set(id, { job, run, finished: this.finish(job, run, dir, finalFiles) });
     this.trim();
     log.info("quantize started", { id, source: source.id, type: request.type, target: job.target });
-    void this.finish(job, run, dir, finalFiles);
     return job;
   }
 
@@ -139,7 +141,8 @@ export class QuantizeJobs {
   async close(): Promise<void> {
     const running = [...this.jobs.values()].filter((entry) => entry.run);
     for (const entry of running) entry.run?.cancel();
-    await Promise.all(running.map((entry) => entry.run?.done.catch(() => undefined)));
+    // Each job's own ending (its state, its cleanup) is done before the agent goes on.
+    await Promise.all(running.map((entry) => entry.finished));
     rmSync(this.work, { recursive: true, force: true });
   }
 
