@@ -56,4 +56,28 @@ describe("quants", () => {
     expect(await mix.locator('tr[data-role="expertsGate"]').getAttribute("data-type")).toBe("Q4_0");
     await page.screenshot({ path: join(SCREENSHOTS, "make-quant.png"), fullPage: true });
   });
+
+  it("measures the new quant and a q4_0 KV cache against the original, with a table and a chart", async () => {
+    await page.getByRole("link", { name: "Quality" }).click();
+    const form = page.getByTestId("quality-new");
+    await form.getByTestId("quality-reference").selectOption("quantdeck-demo");
+    await form.locator('[data-testid="quality-candidate"][value="e2e-q4.gguf"]').check();
+    await form.getByTestId("quality-kv-q4_0").check();
+    await form
+      .getByTestId("quality-text")
+      .setInputFiles(join(import.meta.dirname, "../../README.md"));
+    await form.getByTestId("quality-ctx").fill("128");
+    await form.getByTestId("quality-chunks").fill("2");
+    await form.getByTestId("quality-start").click();
+    const run = page.getByTestId("quality-run").first();
+    const state = () => run.locator("[data-state]").first().getAttribute("data-state");
+    await expect.poll(state, { timeout: 100_000 }).not.toBe("running");
+    expect(await state(), await run.innerText()).toBe("done");
+    const klds = await run.getByTestId("quality-mean-kld").allInnerTexts();
+    expect(klds).toHaveLength(2);
+    for (const kld of klds) expect(Number(kld)).toBeGreaterThan(0);
+    expect(await run.getByTestId("quality-point").count()).toBe(2);
+    expect(await run.getByTestId("quality-point-reference").count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, "quality.png"), fullPage: true });
+  }, 120_000);
 });

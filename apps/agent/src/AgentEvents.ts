@@ -5,6 +5,7 @@ import type {
   EngineStatus,
   GenerationEvent,
   MonitorSample,
+  QualityRun,
   QuantizeJob,
 } from "@quantdeck/shared";
 
@@ -19,6 +20,7 @@ export type AgentEventMap = {
   downloads: [job: DownloadJob];
   compare: [run: CompareRun];
   quantize: [job: QuantizeJob];
+  quality: [run: QualityRun];
 };
 
 export class AgentEvents extends EventEmitter<AgentEventMap> {}

@@ -38,6 +38,7 @@ import { ResourceSampler } from "./monitor/ResourceSampler.js";
 import { readGgufHeader } from "./models/readGgufHeader.js";
 import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
 import { GenerationQueue } from "./runtime/GenerationQueue.js";
+import { QualityRuns } from "./quality/QualityRuns.js";
 import { QuantizeJobs } from "./quality/QuantizeJobs.js";
 import { Runtime } from "./runtime/Runtime.js";
 import { log } from "./util/log.js";
@@ -184,8 +185,17 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     demoModel,
   });
 
+  const quality = new QualityRuns({
+    db,
+    dir: join(config.dataDir, "quality"),
+    threads: readPhysicalCores(),
+    findModel: (id) => runtime.findModel(id),
+    perplexityTool: () => engines.tool("llama-perplexity"),
+    publish: (run) => events.emit("quality", run),
+  });
   const quantize = new QuantizeJobs({
     modelsDir: config.modelsDir,
+    threads: readPhysicalCores(),
     findModel: (id) => runtime.findModel(id),
     quantizeTool: () => engines.tool("llama-quantize"),
     publish: (job) => events.emit("quantize", { ...job }),
@@ -235,6 +245,8 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
   events.on("compare", (run) => hub.publish("compare", run));
   events.on("engine", (status) => hub.publish("engine", status));
   events.on("quantize", (job) => hub.publish("quantize", job));
+  events.on("quality", (run) => hub.publish("quality", run));
+  quality.restore();
   compare.restore();
   supervisor.on("status", () => hub.publish("runtime", runtime.status()));
 
@@ -259,6 +271,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     compare: { runner: compare, sandbox },
     engines,
     quantize,
+    quality,
     websocketClients: () => hub.clientCount,
   });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -279,7 +292,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
       sampler.stop();
       downloads.close();
       hub.close();
-      await quantize.close();
+      await Promise.all([quantize.close(), quality.close()]);
       await Promise.all([server?.close(), supervisor.stop()]);
       keys.store.close();
       db.close();

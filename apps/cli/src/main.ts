@@ -12,6 +12,7 @@ import { logsCommand } from "./commands/logs.js";
 import { listModelsCommand, removeModelCommand } from "./commands/models.js";
 import { planCommand } from "./commands/plan.js";
 import { pullCommand } from "./commands/pull.js";
+import { qualityCommand } from "./commands/quality.js";
 import { quantizeCommand } from "./commands/quantize.js";
 import { runCommand } from "./commands/run.js";
 import { serviceCommand } from "./commands/service.js";
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   rm: removeModelCommand,
   inspect: inspectCommand,
   quantize: quantizeCommand,
+  quality: qualityCommand,
   load: loadCommand,
   unload: unloadCommand,
   ps: processesCommand,

@@ -111,6 +111,27 @@ describe("quants", () => {
       expect(made.stdout).toMatch(/^Made demo-q4\.gguf$/m);
       expect(made.stdout).toMatch(/^expertsDown\s+Q8_0/m);
       expect(made.stdout).toMatch(/^expertsGate\s+Q4_0/m);
+      // How far it drifts from the original, and a q4_0 KV cache on the original.
+      const measured = await runCli(
+        [
+          "quality",
+          "quantdeck-demo",
+          "demo-q4.gguf",
+          "--kv-type",
+          "quantdeck-demo=q4_0",
+          "--text",
+          join(import.meta.dirname, "../../../README.md"),
+          "--ctx",
+          "128",
+          "--chunks",
+          "2",
+        ],
+        env,
+      );
+      expect(measured.code, measured.stderr).toBe(0);
+      expect(measured.stdout).toMatch(/^CANDIDATE\s+SIZE\s+BPW\s+PPL RATIO\s+MEAN KLD/m);
+      expect(measured.stdout).toMatch(/^demo-q4\.gguf\s+\S+ KB\s+[\d.]+\s+\S+\s+0\.\d{6}/m);
+      expect(measured.stdout).toMatch(/^quantdeck-demo \(KV q4_0\)\s+/m);
       const bad = await runCli(["quantize", "quantdeck-demo", "--type", "Q9_9"], env);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toMatch(/Q9_9 is not a quant type/);

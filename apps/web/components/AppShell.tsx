@@ -11,6 +11,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/playground", label: "nav.playground" },
   { href: "/compare", label: "nav.compare" },
   { href: "/models", label: "nav.models" },
+  { href: "/quality", label: "nav.quality" },
   { href: "/monitor", label: "nav.monitor" },
   { href: "/settings", label: "nav.settings" },
 ];

@@ -6,6 +6,7 @@ export * from "./protocol/status";
 export * from "./protocol/version";
 export * from "./protocol/models";
 export * from "./protocol/quantize";
+export * from "./protocol/quality";
 export * from "./protocol/runtime";
 export * from "./protocol/keys";
 export * from "./seed/index";

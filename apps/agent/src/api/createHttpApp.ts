@@ -26,8 +26,9 @@ import type { ResourceSampler } from "../monitor/ResourceSampler.js";
 import { runtimeRoutes } from "./routes/runtimeRoutes.js";
 import { compareRoutes } from "./routes/compareRoutes.js";
 import { engineRoutes } from "./routes/engineRoutes.js";
-import { quantizeRoutes } from "./routes/quantizeRoutes.js";
+import { qualityRoutes } from "./routes/qualityRoutes.js";
 import type { EngineManager } from "../engines/EngineManager.js";
+import type { QualityRuns } from "../quality/QualityRuns.js";
 import type { QuantizeJobs } from "../quality/QuantizeJobs.js";
 import type { CompareRunner } from "../compare/CompareRunner.js";
 import type { Runtime } from "../runtime/Runtime.js";
@@ -57,6 +58,7 @@ export interface HttpAppDeps {
   compare: { runner: CompareRunner; sandbox: (refresh: boolean) => Promise<SandboxStatus> };
   engines: EngineManager;
   quantize: QuantizeJobs;
+  quality: QualityRuns;
   websocketClients: () => number;
 }
 
@@ -172,7 +174,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   );
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
-  quantizeRoutes(app, deps.quantize);
+  qualityRoutes(app, deps.quantize, deps.quality);
   keyRoutes(app, deps.keys.store);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);

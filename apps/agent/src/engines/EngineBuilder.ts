@@ -36,7 +36,7 @@ const LOG_LINES_KEPT = 40;
 const PATCH_DIR = bundledFile("engine-patches");
 
 export interface EngineBuild {
-  /** Folder with bin/llama-server, bin/llama-bench, bin/ggml-rpc-server. */
+  /** Folder with bin/TOOL for each of ENGINE_TOOLS. */
   dir: string;
   commit: string;
   /** "user": the user's own llama-server (QUANTDECK_LLAMA_SERVER), not built here. */
@@ -61,7 +61,7 @@ export type BuildState =
   | { state: "done"; build: EngineBuild };
 
 /**
- * Builds llama.cpp's llama-server, llama-bench and ggml-rpc-server (RPC) from the source
+ * Builds llama.cpp's tools (ENGINE_TOOLS: the server, its benchmark, RPC, the quality lab's) from the source
  * bundled in node-llama-cpp — the same llama.cpp version as the binding — offline, with
  * cmake. Builds are cached by commit and flags (a new node-llama-cpp or a new GPU means a
  * new build).

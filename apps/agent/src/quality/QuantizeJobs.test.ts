@@ -45,6 +45,7 @@ function jobsWith(tool: string) {
   const model = { id: "ref-F32.gguf", path: source, files: [source] } as LocalModel;
   return new QuantizeJobs({
     modelsDir: models,
+    threads: 1,
     findModel: (id) =>
       id === model.id
         ? Promise.resolve(model)

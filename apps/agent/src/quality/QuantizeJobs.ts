@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import type { QuantizeJob, QuantizeRequest } from "@quantdeck/shared";
 import { readModelHeaders } from "../catalog/readModelAnatomy.js";
@@ -18,6 +17,8 @@ const JOBS_KEPT = 50;
 
 export interface QuantizeDeps {
   modelsDir: string;
+  /** llama-quantize's threads: the physical cores. */
+  threads: number;
   findModel(id: string): Promise<LocalModel>;
   /** Where llama-quantize is (throws toolMissing when it is not built). */
   quantizeTool(): string;
@@ -108,7 +109,6 @@ export class QuantizeJobs {
       startedAt: new Date().toISOString(),
       finishedAt: null,
     };
-    const threads = String(Math.max(1, Math.floor(cpus().length / 2) || 1));
     const args = [
       ...plan.options,
       ...(split ? ["--keep-split"] : []),
@@ -116,7 +116,7 @@ export class QuantizeJobs {
       // With --keep-split llama-quantize names the shards itself, from this prefix.
       split ? join(dir, name) : join(dir, `${name}.gguf`),
       request.type,
-      threads,
+      String(this.deps.threads),
     ];
     const run = runTool(tool, args, (line) => {
       const match = PROGRESS.exec(line);

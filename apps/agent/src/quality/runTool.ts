@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { messageOf } from "../errors/AgentError.js";
+import { log } from "../util/log.js";
 
 /** Lines of a tool's output kept for its errors. */
 const LOG_LINES_KEPT = 40;
@@ -46,27 +47,45 @@ export function runTool(
   const tool = path.split("/").at(-1) ?? path;
   let cancelled = false;
   const child = spawn(path, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let partial = "";
-  const take = (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split(/\r?\n|\r/);
-    partial = lines.pop() ?? "";
-    // Bounded: a line with no end in sight is kept only to its last 4 KB.
-    if (partial.length > 4096) partial = partial.slice(-4096);
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      tail.push(line.slice(0, 500));
-      if (tail.length > LOG_LINES_KEPT) tail.shift();
+  // Each stream has its own unfinished line: their chunks interleave.
+  const reader = () => {
+    let partial = "";
+    return {
+      take(chunk: Buffer) {
+        const lines = (partial + chunk.toString()).split(/\r?\n|\r/);
+        partial = lines.pop() ?? "";
+        // Bounded: a line with no end in sight is kept only to its last 4 KB.
+        if (partial.length > 4096) partial = partial.slice(-4096);
+        for (const line of lines) emit(line);
+      },
+      flush() {
+        if (partial) emit(partial);
+        partial = "";
+      },
+    };
+  };
+  const emit = (line: string) => {
+    if (!line.trim()) return;
+    tail.push(line.slice(0, 500));
+    if (tail.length > LOG_LINES_KEPT) tail.shift();
+    // A listener's bug must not cut the output short (a throw here would end the stream).
+    try {
       onLine(line);
+    } catch (error) {
+      log.error("a tool's output listener failed", { tool, error: messageOf(error) });
     }
   };
-  child.stdout.on("data", take);
-  child.stderr.on("data", take);
+  const out = reader();
+  const err = reader();
+  child.stdout.on("data", (chunk: Buffer) => out.take(chunk));
+  child.stderr.on("data", (chunk: Buffer) => err.take(chunk));
   const done = new Promise<void>((resolve, reject) => {
     child.once("error", (error) =>
       reject(new ToolExit(tool, null, null, cancelled, [...tail, messageOf(error)])),
     );
     child.once("close", (code, signal) => {
-      if (partial.trim()) tail.push(partial.slice(0, 500));
+      out.flush();
+      err.flush();
       if (code === 0 && !cancelled) resolve();
       else reject(new ToolExit(tool, code, signal, cancelled, [...tail]));
     });

@@ -59,6 +59,13 @@ const MIGRATIONS: string[] = [
      tokens INTEGER NOT NULL DEFAULT 0,
      revoked_at INTEGER
    );`,
+  // Quality runs, each as its JSON (a run is read and written whole), and its evaluation
+  // text apart (megabytes, read only by the tool).
+  `CREATE TABLE quality_runs (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -76,10 +76,17 @@ export function AgentProvider({ children }: { children: ReactNode }) {
           case "engine":
             queryClient.setQueryData(agentQueries.engine().queryKey, event.data);
             return;
+          case "quality": {
+            const run = event.data;
+            queryClient.setQueryData(agentQueries.qualityRuns().queryKey, (old) =>
+              old ? { runs: replaceOrPrepend(old.runs, run) } : old,
+            );
+            return;
+          }
           case "quantize": {
             const job = event.data;
             queryClient.setQueryData(agentQueries.quantizeJobs().queryKey, (old) =>
-              old ? { jobs: [job, ...old.jobs.filter((j) => j.id !== job.id)] } : old,
+              old ? { jobs: replaceOrPrepend(old.jobs, job) } : old,
             );
             // A finished quant is a new local model.
             if (job.state === "done")
@@ -93,7 +100,16 @@ export function AgentProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    socket.subscribe("status", "runtime", "monitor", "downloads", "compare", "engine", "quantize");
+    socket.subscribe(
+      "status",
+      "runtime",
+      "monitor",
+      "downloads",
+      "compare",
+      "engine",
+      "quantize",
+      "quality",
+    );
     socket.start();
     const onVisible = () => document.visibilityState === "visible" && socket.retryNow();
     document.addEventListener("visibilitychange", onVisible);
@@ -123,4 +139,11 @@ export function useAgentSocket(): AgentSocket {
   const socket = useContext(SocketContext);
   if (!socket) throw new Error("useAgentSocket must be used inside AgentProvider");
   return socket;
+}
+
+/** A list, newest first, with `item` in its place, or first when it is new. */
+function replaceOrPrepend<T extends { id: string }>(list: T[], item: T): T[] {
+  return list.some((x) => x.id === item.id)
+    ? list.map((x) => (x.id === item.id ? item : x))
+    : [item, ...list];
 }

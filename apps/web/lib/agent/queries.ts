@@ -37,6 +37,11 @@ export const agentQueries = {
       queryKey: ["agent", "downloads"],
       queryFn: () => agentApi.call(api.downloads),
     }),
+  qualityRuns: () =>
+    queryOptions({
+      queryKey: ["agent", "quality"],
+      queryFn: () => agentApi.call(api.qualityRuns),
+    }),
   quantizeJobs: () =>
     queryOptions({
       queryKey: ["agent", "quantize"],

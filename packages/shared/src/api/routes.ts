@@ -15,6 +15,7 @@ import { hardwareInfoSchema } from "../protocol/hardware";
 import { apiKeysResponseSchema, createdKeySchema, createKeyRequestSchema } from "../protocol/keys";
 import { localModelsResponseSchema, quantMixSchema } from "../protocol/models";
 import { quantizeJobSchema, quantizeRequestSchema } from "../protocol/quantize";
+import { qualityRunRequestSchema, qualityRunSchema } from "../protocol/quality";
 import { monitorHistorySchema } from "../protocol/monitor";
 import {
   catalogResponseSchema,
@@ -123,6 +124,33 @@ export const api = {
     path: "/api/quantize/:id/cancel",
     params: idParams,
     response: quantizeJobSchema,
+  }),
+
+  /** Quality runs, newest first. */
+  qualityRuns: defineRoute({
+    method: "GET",
+    path: "/api/quality/runs",
+    response: z.object({ runs: z.array(qualityRunSchema) }),
+  }),
+  /** Measures candidates against a reference (201; progress on the `quality` topic). */
+  startQualityRun: defineRoute({
+    method: "POST",
+    path: "/api/quality/runs",
+    body: qualityRunRequestSchema,
+    response: qualityRunSchema,
+    status: 201,
+  }),
+  qualityRun: defineRoute({
+    method: "GET",
+    path: "/api/quality/runs/:id",
+    params: idParams,
+    response: qualityRunSchema,
+  }),
+  cancelQualityRun: defineRoute({
+    method: "POST",
+    path: "/api/quality/runs/:id/cancel",
+    params: idParams,
+    response: qualityRunSchema,
   }),
 
   runtime: defineRoute({ method: "GET", path: "/api/runtime", response: runtimeStatusSchema }),

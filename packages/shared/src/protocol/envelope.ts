@@ -12,6 +12,7 @@ import {
 import { agentStatusSchema } from "./status";
 import { compareRunSchema } from "./compare";
 import { quantizeJobSchema } from "./quantize";
+import { qualityRunSchema } from "./quality";
 
 /** Live streams a client can subscribe to, each with the schema of its data. */
 export const topicSchemas = {
@@ -30,6 +31,8 @@ export const topicSchemas = {
   engine: engineStatusSchema,
   /** A quantize job as it progresses (the list: GET /api/quantize). */
   quantize: quantizeJobSchema,
+  /** A quality run as it progresses (the list: GET /api/quality/runs). */
+  quality: qualityRunSchema,
 } as const;
 export type Topic = keyof typeof topicSchemas;
 export const topicSchema = z.enum(Object.keys(topicSchemas) as [Topic, ...Topic[]]);
@@ -132,6 +135,7 @@ export const eventMessageSchema = z.discriminatedUnion("topic", [
   z.object({ type: z.literal("event"), topic: z.literal("compare"), data: compareRunSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("engine"), data: engineStatusSchema }),
   z.object({ type: z.literal("event"), topic: z.literal("quantize"), data: quantizeJobSchema }),
+  z.object({ type: z.literal("event"), topic: z.literal("quality"), data: qualityRunSchema }),
 ]);
 
 export const pongMessageSchema = z.object({

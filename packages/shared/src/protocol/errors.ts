@@ -54,6 +54,8 @@ export const ERROR_STATUS = {
   tooManyRuns: 409,
   // The agent's own fault
   unknownQuantizeJob: 404,
+  unknownQualityRun: 404,
+  modelsDiffer: 400,
   modelExists: 409,
   toolMissing: 409,
   toolFailed: 500,

@@ -1,0 +1,370 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { qualityRunSchema, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
+import type { ModelAnatomy } from "../catalog/modelAnatomy.js";
+import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
+import { AgentError } from "../errors/AgentError.js";
+import { badRequest } from "../errors/commonErrors.js";
+import { readDiskSpace } from "../hardware/readDiskSpace.js";
+import type { LocalModel } from "../models/ModelRegistry.js";
+import type { Db } from "../store/openDatabase.js";
+import { log } from "../util/log.js";
+import { lastChunk, parseFinalPerplexity, parseKlDivergence } from "./parsePerplexity.js";
+import { runTool, ToolExit, type ToolRun } from "./runTool.js";
+
+export interface QualityDeps {
+  db: Db;
+  /** Where runs keep their text and the reference's logits. */
+  dir: string;
+  threads: number;
+  findModel(id: string): Promise<LocalModel>;
+  /** Where llama-perplexity is (throws toolMissing when it is not built). */
+  perplexityTool(): string;
+  publish(run: QualityRun): void;
+}
+
+const unknownRun = (id: string) =>
+  new AgentError({
+    code: "unknownQualityRun",
+    title: `No quality run ${id.slice(0, 64)}`,
+    hint: "List the runs: GET /api/quality/runs.",
+  });
+
+/** Runs of a candidate's step before its missing statistics are an error. */
+const STATISTICS_ATTEMPTS = 3;
+
+/** Room kept free beyond the logits file. */
+const DISK_MARGIN_BYTES = 1024 ** 3;
+
+/** llama-perplexity's --kl-divergence-base file: the tokens, then per chunk the second half's log-probabilities as 16-bit values. */
+export function logitsFileBytes(vocab: number, contextSize: number, chunks: number): number {
+  const perToken = (2 * Math.floor((vocab + 1) / 2) + 4) * 2;
+  return (
+    16 +
+    4 * contextSize * chunks +
+    chunks * (contextSize - 1 - Math.floor(contextSize / 2)) * perToken
+  );
+}
+
+const bitsPerWeight = (anatomy: ModelAnatomy) =>
+  anatomy.parameters > 0
+    ? Math.round(((anatomy.totalBytes * 8) / anatomy.parameters) * 100) / 100
+    : 0;
+
+/**
+ * Quality runs: the reference's logits computed once, then each candidate's drift from them
+ * (KL divergence, perplexity ratio, same top token, RMS Δp), one llama-perplexity child at
+ * a time. Runs are stored as they progress and resumed after an agent restart: a finished
+ * reference or candidate is not computed again.
+ */
+export class QualityRuns {
+  private current: { id: string; run: ToolRun } | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private closing = false;
+
+  constructor(private readonly deps: QualityDeps) {}
+
+  list(): QualityRun[] {
+    return (
+      this.deps.db.prepare("SELECT data FROM quality_runs ORDER BY created_at DESC").all() as {
+        data: string;
+      }[]
+    ).map((row) => qualityRunSchema.parse(JSON.parse(row.data)));
+  }
+
+  get(id: string): QualityRun {
+    const row = this.deps.db.prepare("SELECT data FROM quality_runs WHERE id = ?").get(id) as
+      { data: string } | undefined;
+    if (!row) throw unknownRun(id);
+    return qualityRunSchema.parse(JSON.parse(row.data));
+  }
+
+  async start(
+    request: QualityRunRequest & { contextSize: number; chunks: number },
+  ): Promise<QualityRun> {
+    this.deps.perplexityTool();
+    const reference = await this.deps.findModel(request.reference);
+    const referenceAnatomy = await readModelAnatomy(reference.path);
+    const candidates = await Promise.all(
+      request.candidates.map(async (candidate) => {
+        const model = await this.deps.findModel(candidate.model);
+        const anatomy = await readModelAnatomy(model.path);
+        sameModel(reference.id, referenceAnatomy, model.id, anatomy);
+        return { model, anatomy, kvCacheType: candidate.kvCacheType ?? "f16" };
+      }),
+    );
+    // llama-perplexity needs two contexts' worth of tokens; a token is at least one byte.
+    if (Buffer.byteLength(request.text) < 2 * request.contextSize)
+      throw badRequest(
+        `The text is shorter than one chunk of ${request.contextSize} tokens`,
+        "Use a longer text (tens of KB), or a smaller context size.",
+      );
+    const logitsBytes = logitsFileBytes(
+      referenceAnatomy.vocabSize,
+      request.contextSize,
+      request.chunks,
+    );
+    mkdirSync(this.deps.dir, { recursive: true });
+    const free = readDiskSpace(this.deps.dir, "data").freeBytes;
+    if (free < logitsBytes + DISK_MARGIN_BYTES)
+      throw new AgentError({
+        code: "notEnoughDisk",
+        title: `The reference's logits need about ${gb(logitsBytes)}; the data folder's disk has ${gb(free)} free`,
+        hint: "Free some space, or use fewer chunks or a smaller context.",
+      });
+
+    const id = randomUUID();
+    mkdirSync(this.folder(id), { recursive: true });
+    writeFileSync(join(this.folder(id), "text.txt"), request.text);
+    const run: QualityRun = {
+      id,
+      reference: reference.id,
+      contextSize: request.contextSize,
+      chunks: request.chunks,
+      state: "running",
+      logitsBytes,
+      keepLogits: request.keepLogits ?? false,
+      referenceStep: {
+        state: "pending",
+        progress: 0,
+        perplexity: null,
+        sizeBytes: reference.sizeBytes,
+        bitsPerWeight: bitsPerWeight(referenceAnatomy),
+      },
+      candidates: candidates.map((c) => ({
+        model: c.model.id,
+        kvCacheType: c.kvCacheType,
+        state: "pending",
+        progress: 0,
+        result: null,
+        error: null,
+      })),
+      error: null,
+      createdAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    this.save(run);
+    this.schedule(id);
+    return run;
+  }
+
+  cancel(id: string): QualityRun {
+    const run = this.get(id);
+    if (run.state !== "running") return run;
+    if (this.current?.id === id) this.current.run.cancel();
+    run.state = "cancelled";
+    for (const step of [run.referenceStep, ...run.candidates])
+      if (step.state === "pending" || step.state === "running") step.state = "cancelled";
+    this.end(run);
+    return run;
+  }
+
+  /** Runs that an agent stop interrupted go on where they were. */
+  restore(): void {
+    for (const run of this.list().reverse()) if (run.state === "running") this.schedule(run.id);
+  }
+
+  /** Stops the tool without ending its run: the next agent resumes it. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.current?.run.cancel();
+    await this.queue;
+  }
+
+  private schedule(id: string) {
+    this.queue = this.queue
+      .then(() => this.execute(id))
+      .catch((error: unknown) => {
+        log.error("quality run failed", { id, error: String(error) });
+      });
+  }
+
+  private async execute(id: string): Promise<void> {
+    let run = this.get(id);
+    if (run.state !== "running" || this.closing) return;
+    const folder = this.folder(id);
+    const logits = join(folder, "logits.bin");
+    const complete = join(folder, "logits.complete");
+    const common = [
+      "-c",
+      String(run.contextSize),
+      "--chunks",
+      String(run.chunks),
+      "-t",
+      String(this.deps.threads),
+    ];
+    try {
+      if (run.referenceStep.state !== "done" || !existsSync(complete)) {
+        const reference = await this.deps.findModel(run.reference);
+        run.referenceStep.state = "running";
+        this.save(run);
+        const output = await this.tool(run, run.referenceStep, [
+          "-m",
+          reference.path,
+          "-f",
+          join(folder, "text.txt"),
+          ...common,
+          "--kl-divergence-base",
+          logits,
+        ]);
+        if (output === null || this.closing) return;
+        run = this.get(id);
+        const final = parseFinalPerplexity(output);
+        writeFileSync(complete, "");
+        run.referenceStep = {
+          ...run.referenceStep,
+          state: "done",
+          progress: 1,
+          perplexity: final && Number.isFinite(final.perplexity) ? final.perplexity : null,
+        };
+        this.save(run);
+      }
+      for (const candidate of run.candidates) {
+        if (candidate.state === "done") continue;
+        const model = await this.deps.findModel(candidate.model);
+        const anatomy = await readModelAnatomy(model.path);
+        candidate.state = "running";
+        candidate.progress = 0;
+        this.save(run);
+        // A llama.cpp without Quantdeck's patch can lose its last lines at exit (see
+        // engines/patches): a run that ends well without its statistics is run again.
+        let output: string | null = null;
+        let figures: ReturnType<typeof parseKlDivergence> = null;
+        for (let attempt = 0; attempt < STATISTICS_ATTEMPTS && !figures; attempt++) {
+          output = await this.tool(run, candidate, [
+            "-m",
+            model.path,
+            ...common,
+            "--kl-divergence-base",
+            logits,
+            "--kl-divergence",
+            // K and V alike: MLA models (DeepSeek) refuse different types.
+            ...(candidate.kvCacheType === "f16"
+              ? []
+              : ["-ctk", candidate.kvCacheType, "-ctv", candidate.kvCacheType]),
+          ]);
+          if (output === null || this.closing) return;
+          figures = parseKlDivergence(output);
+        }
+        if (figures) {
+          const base = run.referenceStep.perplexity;
+          candidate.result = {
+            ...figures,
+            perplexityRatio:
+              figures.perplexity !== null && base !== null && base > 0
+                ? figures.perplexity / base
+                : null,
+            sizeBytes: model.sizeBytes,
+            bitsPerWeight: bitsPerWeight(anatomy),
+          };
+          candidate.state = "done";
+        } else {
+          candidate.state = "failed";
+          const last = (output ?? "").trim().split("\n").slice(-2).join(" / ").slice(0, 300);
+          candidate.error = `llama-perplexity gave no KL divergence statistics: ${last}`;
+        }
+        candidate.progress = 1;
+        this.save(run);
+      }
+      run.state = run.candidates.every((c) => c.state === "done") ? "done" : "failed";
+      if (run.state === "failed") run.error = { title: "Some candidates could not be measured" };
+    } catch (error) {
+      run.state = "failed";
+      run.error = {
+        title:
+          error instanceof ToolExit
+            ? `llama-perplexity failed: ${error.message}`.slice(0, 300)
+            : String(error).slice(0, 300),
+        hint: "A candidate must be the same model as the reference; the text must hold the chunks asked for.",
+      };
+      for (const step of [run.referenceStep, ...run.candidates])
+        if (step.state === "running" || step.state === "pending") step.state = "failed";
+    }
+    this.end(run);
+  }
+
+  /**
+   * Runs llama-perplexity for one step, its progress published as chunks finish; its
+   * output, or null when the run was cancelled or the agent is stopping.
+   */
+  private async tool(
+    run: QualityRun,
+    step: { progress: number },
+    args: string[],
+  ): Promise<string | null> {
+    let output = "";
+    const tool = runTool(this.deps.perplexityTool(), args, (line) => {
+      output += `${line}\n`;
+      const chunk = lastChunk(line);
+      if (chunk === null) return;
+      step.progress = Math.min(1, chunk / run.chunks);
+      this.save(run);
+    });
+    this.current = { id: run.id, run: tool };
+    try {
+      await tool.done;
+      return output;
+    } catch (error) {
+      if (error instanceof ToolExit && error.cancelled) return null;
+      throw error;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private end(run: QualityRun) {
+    run.finishedAt = new Date().toISOString();
+    if (!run.keepLogits) rmSync(join(this.folder(run.id), "logits.bin"), { force: true });
+    this.save(run);
+    log.info("quality run ended", { id: run.id, state: run.state });
+  }
+
+  private save(run: QualityRun) {
+    // A cancel wins over a step that finishes meanwhile.
+    const stored = this.peek(run.id);
+    if (stored?.state === "cancelled" && run.state === "running") return;
+    this.deps.db
+      .prepare(
+        "INSERT INTO quality_runs (id, created_at, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+      )
+      .run(run.id, Date.parse(run.createdAt), JSON.stringify(run));
+    this.deps.publish(structuredClone(run));
+  }
+
+  private peek(id: string): QualityRun | null {
+    try {
+      return this.get(id);
+    } catch {
+      return null;
+    }
+  }
+
+  private folder(id: string) {
+    return join(this.deps.dir, id);
+  }
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/** A candidate of another architecture or vocabulary cannot be compared token by token. */
+function sameModel(refId: string, ref: ModelAnatomy, id: string, candidate: ModelAnatomy) {
+  if (ref.architecture !== candidate.architecture)
+    throw new AgentError({
+      code: "modelsDiffer",
+      title: `${id} is ${candidate.architecture}; the reference ${refId} is ${ref.architecture}`,
+      hint: "Compare quants of the same model.",
+    });
+  if (ref.vocabSize !== candidate.vocabSize)
+    throw new AgentError({
+      code: "modelsDiffer",
+      title: `${id} has a vocabulary of ${candidate.vocabSize} tokens; the reference ${refId} has ${ref.vocabSize}`,
+      hint: "Compare quants of the same model: their vocabularies must be the same.",
+    });
+  if (ref.layerCount !== candidate.layerCount || ref.embeddingLength !== candidate.embeddingLength)
+    throw new AgentError({
+      code: "modelsDiffer",
+      title: `${id} has ${candidate.layerCount} layers of ${candidate.embeddingLength}; the reference ${refId} has ${ref.layerCount} of ${ref.embeddingLength}`,
+      hint: "Compare quants of the same model.",
+    });
+}

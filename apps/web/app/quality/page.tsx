@@ -1,0 +1,5 @@
+import { QualityLab } from "./_components/QualityLab";
+
+export default function QualityPage() {
+  return <QualityLab />;
+}
