@@ -5,7 +5,8 @@
 // which goes first, and the ratio (by hand ÷ agent, so 1.0 is no overhead and more is
 // better) is taken within each round.
 //   [ROUNDS=3] npm run bench:quality -w @quantdeck/bench
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,11 +15,15 @@ import { engineBuilder } from "@quantdeck/agent/testing/engine";
 import { api, type QualityRun, type QuantizeJob } from "@quantdeck/shared";
 import { ENGINE_CACHE } from "./support/agentWithModel.js";
 import { physicalCores } from "./support/physicalCores.js";
+import { watchTopic } from "./support/topicWatcher.js";
 import { ensureBenchModel } from "./support/syntheticBenchModel.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONTEXT = 256;
 const CHUNKS = 4;
+// Asynchronous, so that the event loop notices the agent closing idle connections meanwhile
+// (a blocked loop reuses a closed keep-alive socket, and the next request fails).
+const exec = promisify(execFile);
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -40,38 +45,35 @@ const agent = await startAgent({
   },
 });
 
+const quantizeEvents = await watchTopic(agent.url, "quantize");
+const qualityEvents = await watchTopic(agent.url, "quality");
+
 async function quantizeViaAgent(name: string): Promise<number> {
   const started = performance.now();
-  let job: QuantizeJob = await agent.api.call(api.quantize, {
+  const job: QuantizeJob = await agent.api.call(api.quantize, {
     body: { source: "bench.gguf", type: "Q4_0", name },
   });
-  while (job.state === "running") {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    job = await agent.api.call(api.quantizeJob, { params: { id: job.id } });
-  }
-  if (job.state !== "done") throw new Error(`quantize ${job.state}: ${job.error?.title}`);
-  return seconds(started);
+  const state = await quantizeEvents.ended(job.id);
+  const elapsed = seconds(started);
+  if (state !== "done") throw new Error(`quantize ${state}`);
+  return elapsed;
 }
 
-function quantizeByHand(out: string): number {
+async function quantizeByHand(out: string): Promise<number> {
   const started = performance.now();
-  execFileSync(
-    bin("llama-quantize"),
-    [
-      "--allow-requantize",
-      join(models, "bench.gguf"),
-      out,
-      "Q4_0",
-      String(Math.max(1, Math.floor(threads))),
-    ],
-    { stdio: "ignore" },
-  );
+  await exec(bin("llama-quantize"), [
+    "--allow-requantize",
+    join(models, "bench.gguf"),
+    out,
+    "Q4_0",
+    String(Math.max(1, Math.floor(threads))),
+  ]);
   return seconds(started);
 }
 
 async function qualityViaAgent(): Promise<number> {
   const started = performance.now();
-  let run: QualityRun = await agent.api.call(api.startQualityRun, {
+  const run: QualityRun = await agent.api.call(api.startQualityRun, {
     body: {
       reference: "bench.gguf",
       candidates: [{ model: "q4-0.gguf" }],
@@ -80,27 +82,25 @@ async function qualityViaAgent(): Promise<number> {
       chunks: CHUNKS,
     },
   });
-  while (run.state === "running") {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    run = await agent.api.call(api.qualityRun, { params: { id: run.id } });
-  }
-  if (run.state !== "done") throw new Error(`quality run ${run.state}: ${run.error?.title}`);
-  return seconds(started);
+  const state = await qualityEvents.ended(run.id);
+  const elapsed = seconds(started);
+  if (state !== "done") throw new Error(`quality run ${state}`);
+  return elapsed;
 }
 
-function qualityByHand(): number {
+async function qualityByHand(): Promise<number> {
   const logits = join(work, "logits.bin");
   const common = ["-c", String(CONTEXT), "--chunks", String(CHUNKS), "-t", String(threads)];
   const started = performance.now();
-  execFileSync(
+  await exec(
     bin("llama-perplexity"),
     ["-m", join(models, "bench.gguf"), "-f", textPath, ...common, "--kl-divergence-base", logits],
-    { stdio: "ignore" },
+    { maxBuffer: 64 * 1024 * 1024 },
   );
-  execFileSync(
+  await exec(
     bin("llama-perplexity"),
     ["-m", join(models, "q4-0.gguf"), ...common, "--kl-divergence-base", logits, "--kl-divergence"],
-    { stdio: "ignore" },
+    { maxBuffer: 64 * 1024 * 1024 },
   );
   rmSync(logits);
   return seconds(started);
@@ -118,24 +118,37 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const out = join(work, `by-hand-${round}.gguf`);
     const name = `agent-${round}`;
-    const [hand, viaAgent] =
-      round % 2 === 0
-        ? [quantizeByHand(out), await quantizeViaAgent(name)]
-        : [await quantizeViaAgent(name), quantizeByHand(out)].reverse();
+    let hand: number;
+    let viaAgent: number;
+    // Alternate which goes first, so neither always gets the warmer page cache.
+    if (round % 2 === 0) {
+      hand = await quantizeByHand(out);
+      viaAgent = await quantizeViaAgent(name);
+    } else {
+      viaAgent = await quantizeViaAgent(name);
+      hand = await quantizeByHand(out);
+    }
     rmSync(out);
     rmSync(join(models, `${name}.gguf`));
-    times.quantizeHand.push(hand ?? NaN);
-    times.quantizeAgent.push(viaAgent ?? NaN);
-    ratios.quantize.push((hand ?? NaN) / (viaAgent ?? NaN));
-    const [qHand, qAgent] =
-      round % 2 === 0
-        ? [qualityByHand(), await qualityViaAgent()]
-        : [await qualityViaAgent(), qualityByHand()].reverse();
-    times.qualityHand.push(qHand ?? NaN);
-    times.qualityAgent.push(qAgent ?? NaN);
-    ratios.quality.push((qHand ?? NaN) / (qAgent ?? NaN));
+    times.quantizeHand.push(hand);
+    times.quantizeAgent.push(viaAgent);
+    ratios.quantize.push(hand / viaAgent);
+    let qHand: number;
+    let qAgent: number;
+    if (round % 2 === 0) {
+      qHand = await qualityByHand();
+      qAgent = await qualityViaAgent();
+    } else {
+      qAgent = await qualityViaAgent();
+      qHand = await qualityByHand();
+    }
+    times.qualityHand.push(qHand);
+    times.qualityAgent.push(qAgent);
+    ratios.quality.push(qHand / qAgent);
   }
 } finally {
+  quantizeEvents.close();
+  qualityEvents.close();
   await agent.stop();
   rmSync(work, { recursive: true, force: true });
 }
