@@ -10,13 +10,20 @@ export async function watchTopic(agentUrl: string, topic: "quantize" | "quality"
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   const ended = new Map<string, string>();
   const waiting = new Map<string, (state: string) => void>();
+  let subscribed!: () => void;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
   ws.on("message", (data: Buffer) => {
     const message = JSON.parse(data.toString()) as {
       type: string;
       topic?: string;
       data?: { id: string; state: string };
     };
-    if (message.type === "welcome") ws.send(JSON.stringify({ type: "subscribe", topics: [topic] }));
+    if (message.type === "welcome") {
+      ws.send(JSON.stringify({ type: "subscribe", topics: [topic] }));
+      // Messages are handled in order: the pong means the subscription is in place.
+      ws.send(JSON.stringify({ type: "ping", id: 1 }));
+    }
+    if (message.type === "pong") subscribed();
     if (message.topic !== topic || !message.data || message.data.state === "running") return;
     ended.set(message.data.id, message.data.state);
     waiting.get(message.data.id)?.(message.data.state);
@@ -28,7 +35,7 @@ export async function watchTopic(agentUrl: string, topic: "quantize" | "quality"
       client: { name: "bench", version: "0" },
     }),
   );
-  await new Promise((resolve) => setTimeout(resolve, 200)); // subscribed
+  await ready;
   return {
     /** The final state of `id`, as soon as the agent announces it. */
     ended: (id: string) =>

@@ -5,6 +5,7 @@ import { demoDeepseek2Shape, synthesizeModel, tinyLlamaShape } from "@quantdeck/
 import { api, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, ENGINE_CACHE } from "./support/engineBuild.js";
+import { quantizeAndWait } from "./support/quantize.js";
 import { startAgent, type RunningAgent } from "./support/startAgent.js";
 
 // Quality runs with the real llama-perplexity: an F32 synthetic DeepSeek-shaped reference,
@@ -31,14 +32,8 @@ beforeAll(async () => {
   synthesizeModel({ path: join(models, "llama.gguf"), shape: tinyLlamaShape });
   await engineBuilder.build();
   agent = await startQualityAgent();
-  for (const type of ["Q8_0", "Q4_0"] as const) {
-    let job = await agent.api.call(api.quantize, { body: { source: "ref-F32.gguf", type } });
-    while (job.state === "running") {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = await agent.api.call(api.quantizeJob, { params: { id: job.id } });
-    }
-    expect(job.state).toBe("done");
-  }
+  for (const type of ["Q8_0", "Q4_0"] as const)
+    expect((await quantizeAndWait(agent, { source: "ref-F32.gguf", type })).state).toBe("done");
 }, ENGINE_BUILD_TIMEOUT_MS);
 afterAll(async () => {
   await agent?.stop();

@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
-import { api, type QuantizeJob, type QuantMix } from "@quantdeck/shared";
+import { api, type QuantMix } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, startEngineAgent } from "./support/engineBuild.js";
+import { quantizeAndWait } from "./support/quantize.js";
 import type { RunningAgent } from "./support/startAgent.js";
 
 // Making quants with the real llama-quantize, built from the bundled llama.cpp source: from
@@ -23,14 +24,7 @@ afterAll(async () => {
   rmSync(models, { recursive: true, force: true });
 });
 
-async function quantize(body: Parameters<typeof agent.api.call<typeof api.quantize>>[1]["body"]) {
-  let job: QuantizeJob = await agent.api.call(api.quantize, { body });
-  while (job.state === "running") {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    job = await agent.api.call(api.quantizeJob, { params: { id: job.id } });
-  }
-  return job;
-}
+const quantize = (body: Parameters<typeof quantizeAndWait>[1]) => quantizeAndWait(agent, body);
 
 const typesOf = (mix: QuantMix, role: string) => [
   ...new Set(mix.entries.filter((e) => e.role === role).map((e) => e.type)),

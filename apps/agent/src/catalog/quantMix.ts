@@ -1,7 +1,8 @@
 import type { QuantMix } from "@quantdeck/shared";
 import type { ModelAnatomy } from "./modelAnatomy.js";
 
-const bits = (bytes: number, parameters: number) =>
+/** Bits per weight, to two decimals (0 for no weights). */
+export const bitsPerWeight = (bytes: number, parameters: number) =>
   parameters > 0 ? Math.round(((bytes * 8) / parameters) * 100) / 100 : 0;
 
 /** A model's tensor-type mix as the API reports it: each type and role's bytes and share. */
@@ -11,7 +12,7 @@ export function quantMixOf(model: string, anatomy: ModelAnatomy): QuantMix {
     architecture: anatomy.architecture,
     parameters: anatomy.parameters,
     totalBytes: anatomy.totalBytes,
-    bitsPerWeight: bits(anatomy.totalBytes, anatomy.parameters),
+    bitsPerWeight: bitsPerWeight(anatomy.totalBytes, anatomy.parameters),
     dominantType: anatomy.dominantType,
     entries: anatomy.mix.map((entry) => ({
       role: entry.role,
@@ -19,7 +20,7 @@ export function quantMixOf(model: string, anatomy: ModelAnatomy): QuantMix {
       tensors: entry.tensors,
       bytes: entry.bytes,
       share: anatomy.totalBytes > 0 ? entry.bytes / anatomy.totalBytes : 0,
-      bitsPerWeight: bits(entry.bytes, entry.parameters),
+      bitsPerWeight: bitsPerWeight(entry.bytes, entry.parameters),
     })),
   };
 }

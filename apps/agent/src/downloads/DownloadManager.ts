@@ -11,6 +11,7 @@ import type { HubClient } from "./HubClient.js";
 import { JobRun, type DownloadSettings } from "./JobRun.js";
 import type { DownloadHosts } from "./downloadHosts.js";
 import { DownloadThread } from "./DownloadThread.js";
+import { gigabytes } from "../util/gigabytes.js";
 
 const PROGRESS_INTERVAL_MS = 250;
 const SPEED_WINDOW_MS = 5_000;
@@ -92,7 +93,7 @@ export class DownloadManager {
     if (needed > free) {
       throw new AgentError({
         code: "notEnoughDisk",
-        title: `This download needs ${gb(needed)} and the models folder has ${gb(free)} free`,
+        title: `This download needs ${gigabytes(needed)} and the models folder has ${gigabytes(free)} free`,
         hint: "Free some space, pick a smaller quant, or point QUANTDECK_MODELS_DIR at a bigger disk.",
       });
     }
@@ -286,5 +287,3 @@ async function removePartials(
       });
   }
 }
-
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;

@@ -10,6 +10,7 @@ import {
 import type { LayerBytes, ModelAnatomy } from "../catalog/modelAnatomy.js";
 import { guideRuleOfThumb } from "./guideRuleOfThumb.js";
 import { cpuBandwidthGBs, gpuBandwidthGBs } from "./memoryBandwidth.js";
+import { gigabytes } from "../util/gigabytes.js";
 
 export interface PlanHardware {
   gpus: GpuInfo[];
@@ -39,7 +40,6 @@ const BATCH = 512;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const layerTotal = (l: LayerBytes) =>
   l.attention + l.denseFfn + l.routedExperts + l.sharedExperts + l.norms;
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /**
  * Fits a model to a box from its real tensor sizes: all layers on the GPUs if they fit;
@@ -70,8 +70,8 @@ export function planFit(
     notes.push(
       agentText("plan.note.parallelKv", {
         parallel,
-        perSlot: gb(kvPerSlot),
-        total: gb(kvCacheBytes),
+        perSlot: gigabytes(kvPerSlot),
+        total: gigabytes(kvCacheBytes),
       }),
     );
 
@@ -158,7 +158,7 @@ export function planFit(
     shortfallBytes = ramBytes - ramBudget;
     verdict =
       ramBytes <= ramBudget + hardware.memory.swapFreeBytes ? "willSwap" : "needsMoreMemory";
-    notes.push(agentText("plan.note.shortfall", { shortfall: gb(shortfallBytes) }));
+    notes.push(agentText("plan.note.shortfall", { shortfall: gigabytes(shortfallBytes) }));
   }
 
   const gpuBw = hardware.gpus.map(gpuBandwidthGBs);
@@ -181,8 +181,8 @@ export function planFit(
           count: anatomy.expertCount,
         })
       : "",
-    gpuActive: gb(gpuActive),
-    cpuActive: gb(cpuActive),
+    gpuActive: gigabytes(gpuActive),
+    cpuActive: gigabytes(cpuActive),
     gpu: gpuBw.length
       ? agentText(
           gpuBw.every((b) => b.known) ? "plan.formula.gpuDatasheet" : "plan.formula.gpuAssumed",

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { qualityRunSchema, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
 import type { ModelAnatomy } from "../catalog/modelAnatomy.js";
+import { bitsPerWeight } from "../catalog/quantMix.js";
 import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
 import { AgentError } from "../errors/AgentError.js";
 import { badRequest } from "../errors/commonErrors.js";
@@ -12,6 +13,7 @@ import type { Db } from "../store/openDatabase.js";
 import { log } from "../util/log.js";
 import { lastChunk, parseFinalPerplexity, parseKlDivergence } from "./parsePerplexity.js";
 import { runTool, ToolExit, type ToolRun } from "./runTool.js";
+import { gigabytes } from "../util/gigabytes.js";
 
 export interface QualityDeps {
   db: Db;
@@ -47,11 +49,6 @@ export function logitsFileBytes(vocab: number, contextSize: number, chunks: numb
   );
 }
 
-const bitsPerWeight = (anatomy: ModelAnatomy) =>
-  anatomy.parameters > 0
-    ? Math.round(((anatomy.totalBytes * 8) / anatomy.parameters) * 100) / 100
-    : 0;
-
 /**
  * Quality runs: the reference's logits computed once, then each candidate's drift from them
  * (KL divergence, perplexity ratio, same top token, RMS Δp), one llama-perplexity child at
@@ -62,6 +59,8 @@ export class QualityRuns {
   private current: { id: string; run: ToolRun } | null = null;
   private queue: Promise<void> = Promise.resolve();
   private closing = false;
+  /** Runs cancelled in this agent: a step that finishes meanwhile must not undo the cancel. */
+  private readonly cancelled = new Set<string>();
 
   constructor(private readonly deps: QualityDeps) {}
 
@@ -110,7 +109,7 @@ export class QualityRuns {
     if (free < logitsBytes + DISK_MARGIN_BYTES)
       throw new AgentError({
         code: "notEnoughDisk",
-        title: `The reference's logits need about ${gb(logitsBytes)}; the data folder's disk has ${gb(free)} free`,
+        title: `The reference's logits need about ${gigabytes(logitsBytes)}; the data folder's disk has ${gigabytes(free)} free`,
         hint: "Free some space, or use fewer chunks or a smaller context.",
       });
 
@@ -130,7 +129,7 @@ export class QualityRuns {
         progress: 0,
         perplexity: null,
         sizeBytes: reference.sizeBytes,
-        bitsPerWeight: bitsPerWeight(referenceAnatomy),
+        bitsPerWeight: bitsPerWeight(referenceAnatomy.totalBytes, referenceAnatomy.parameters),
       },
       candidates: candidates.map((c) => ({
         model: c.model.id,
@@ -154,6 +153,7 @@ export class QualityRuns {
     if (run.state !== "running") return run;
     if (this.current?.id === id) this.current.run.cancel();
     run.state = "cancelled";
+    this.cancelled.add(id);
     for (const step of [run.referenceStep, ...run.candidates])
       if (step.state === "pending" || step.state === "running") step.state = "cancelled";
     this.end(run);
@@ -256,7 +256,7 @@ export class QualityRuns {
                 ? figures.perplexity / base
                 : null,
             sizeBytes: model.sizeBytes,
-            bitsPerWeight: bitsPerWeight(anatomy),
+            bitsPerWeight: bitsPerWeight(anatomy.totalBytes, anatomy.parameters),
           };
           candidate.state = "done";
         } else {
@@ -322,8 +322,7 @@ export class QualityRuns {
 
   private save(run: QualityRun) {
     // A cancel wins over a step that finishes meanwhile.
-    const stored = this.peek(run.id);
-    if (stored?.state === "cancelled" && run.state === "running") return;
+    if (run.state === "running" && this.cancelled.has(run.id)) return;
     this.deps.db
       .prepare(
         "INSERT INTO quality_runs (id, created_at, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
@@ -332,20 +331,10 @@ export class QualityRuns {
     this.deps.publish(structuredClone(run));
   }
 
-  private peek(id: string): QualityRun | null {
-    try {
-      return this.get(id);
-    } catch {
-      return null;
-    }
-  }
-
   private folder(id: string) {
     return join(this.deps.dir, id);
   }
 }
-
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /** A candidate of another architecture or vocabulary cannot be compared token by token. */
 function sameModel(refId: string, ref: ModelAnatomy, id: string, candidate: ModelAnatomy) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { QuantizeJob, QuantizeRequest } from "@quantdeck/shared";
 import { readModelHeaders } from "../catalog/readModelAnatomy.js";
@@ -10,6 +10,7 @@ import { WORK_FOLDER } from "../models/walkModelFolder.js";
 import { log } from "../util/log.js";
 import { planQuantize } from "./planQuantize.js";
 import { runTool, ToolExit, type ToolRun } from "./runTool.js";
+import { gigabytes } from "../util/gigabytes.js";
 
 /** Room kept free beyond the new file: a full disk stops everything else too. */
 const DISK_MARGIN_BYTES = 1024 ** 3;
@@ -77,7 +78,7 @@ export class QuantizeJobs {
     const finalFiles = split
       ? source.files.map((_, i) => shardName(name, i + 1, source.files.length))
       : [`${name}.gguf`];
-    const taken = finalFiles.find((file) => existsIn(this.deps.modelsDir, file));
+    const taken = finalFiles.find((file) => existsSync(join(this.deps.modelsDir, file)));
     if (taken)
       throw new AgentError({
         code: "modelExists",
@@ -88,7 +89,7 @@ export class QuantizeJobs {
     if (free < estimatedBytes + DISK_MARGIN_BYTES)
       throw new AgentError({
         code: "notEnoughDisk",
-        title: `The new quant needs about ${gb(estimatedBytes)}; the models folder's disk has ${gb(free)} free`,
+        title: `The new quant needs about ${gigabytes(estimatedBytes)}; the models folder's disk has ${gigabytes(free)} free`,
         hint: "Free some space (delete a model you no longer use), or pick a smaller type.",
       });
 
@@ -187,8 +188,6 @@ export class QuantizeJobs {
   }
 }
 
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
-
 function defaultName(source: LocalModel, request: QuantizeRequest): string {
   const stem = basename(source.files[0] ?? source.path)
     .replace(/-\d{5}-of-\d{5}\.gguf$/i, "")
@@ -200,11 +199,3 @@ function defaultName(source: LocalModel, request: QuantizeRequest): string {
 
 const shardName = (name: string, index: number, count: number) =>
   `${name}-${String(index).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.gguf`;
-
-function existsIn(dir: string, file: string): boolean {
-  try {
-    return readdirSync(dir).includes(file);
-  } catch {
-    return false;
-  }
-}

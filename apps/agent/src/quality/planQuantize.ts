@@ -1,8 +1,8 @@
-import { fitsBlocks, GgmlType, tensorByteSize, type GgmlTypeName } from "@quantdeck/gguf-synth";
+import { fitsBlocks, tensorByteSize, type GgmlTypeName } from "@quantdeck/gguf-synth";
 import type { QuantFileType, QuantizeRequest, TensorRule, TensorType } from "@quantdeck/shared";
 import { AgentError } from "../errors/AgentError.js";
 import { badRequest } from "../errors/commonErrors.js";
-import type { TensorDescription } from "../catalog/modelAnatomy.js";
+import { tensorBytes, type TensorDescription } from "../catalog/modelAnatomy.js";
 
 /** The tensor type a file type mostly uses (llama-quantize mixes in others; close enough to size). */
 const MAIN_TYPE: Record<QuantFileType, GgmlTypeName> = {
@@ -150,7 +150,7 @@ export function planQuantize(
   for (const tensor of source.tensors) {
     const shape = tensor.shape.map(Number);
     if (!quantizable(tensor)) {
-      estimatedBytes += tensorByteSize(typeNameOf(tensor.dtype), shape);
+      estimatedBytes += tensorBytes(tensor.dtype, shape, tensor.name);
       continue;
     }
     let type = typeOf(tensor);
@@ -169,8 +169,3 @@ export function planQuantize(
   ];
   return { rules, outputType, embeddingType, estimatedBytes, options };
 }
-
-const typeNames = new Map<number, GgmlTypeName>(
-  (Object.entries(GgmlType) as [GgmlTypeName, number][]).map(([name, id]) => [id, name]),
-);
-const typeNameOf = (dtype: number): GgmlTypeName => typeNames.get(dtype) ?? "F32";

@@ -20,11 +20,11 @@ export const qualityRunRequestSchema = z.object({
     )
     .min(1)
     .max(16),
-  /** The evaluation text (UTF-8, natural prose); at least one chunk's worth of tokens. */
-  text: z
-    .string()
-    .min(1)
-    .max(8 * 1024 * 1024),
+  /**
+   * The evaluation text (UTF-8, natural prose); at least one chunk's worth of tokens. At
+   * most what fits the agent's 1 MiB request bodies.
+   */
+  text: z.string().min(1).max(1_000_000),
   contextSize: z.number().int().min(64).max(16_384).default(512),
   chunks: z.number().int().min(1).max(2000).default(20),
   /** Keep the reference's logits file for later runs (it can be many GB). */
