@@ -21,6 +21,11 @@ copyFileSync(
   new URL("./src/compare/sandbox/observeProgram.py", import.meta.url),
   new URL("./dist/observeProgram.py", import.meta.url),
 );
+// The default evaluation text for quality runs and importance matrices.
+copyFileSync(
+  new URL("./src/quality/evaluationText/evaluation.txt", import.meta.url),
+  new URL("./dist/evaluation.txt", import.meta.url),
+);
 // Quantdeck's patches to llama.cpp's tools, applied before each engine build.
 cpSync(
   new URL("./src/engines/patches/", import.meta.url),

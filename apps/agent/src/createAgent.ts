@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
@@ -185,9 +185,12 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     demoModel,
   });
 
+  // Where a user drops texts for quality runs; made so that it can be found.
+  for (const dir of config.textDirs) mkdirSync(dir, { recursive: true });
   const quality = new QualityRuns({
     db,
     dir: join(config.dataDir, "quality"),
+    textDirs: config.textDirs,
     threads: readPhysicalCores(),
     findModel: (id) => runtime.findModel(id),
     perplexityTool: () => engines.tool("llama-perplexity"),
@@ -196,8 +199,9 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
   const quantize = new QuantizeJobs({
     modelsDir: config.modelsDir,
     threads: readPhysicalCores(),
+    textDirs: config.textDirs,
     findModel: (id) => runtime.findModel(id),
-    quantizeTool: () => engines.tool("llama-quantize"),
+    tool: (name) => engines.tool(name),
     publish: (job) => events.emit("quantize", { ...job }),
   });
 

@@ -45,6 +45,8 @@ export interface AgentConfig {
   engineCacheDir: string;
   /** A llama-server the user built or installed, used instead of Quantdeck's own build. Defaults to none. */
   llamaServerPath: string | undefined;
+  /** Folders whose text files quality runs and importance matrices may read by path. Defaults to <dataDir>/texts. */
+  textDirs: string[];
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -69,6 +71,7 @@ const envSchema = z.object({
   QUANTDECK_GPU: z.enum(["auto", "off"]).default("auto"),
   QUANTDECK_MAX_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   QUANTDECK_EXTRA_MODEL_DIRS: z.string().optional(),
+  QUANTDECK_TEXT_DIRS: z.string().optional(),
   HF_HUB_CACHE: z.string().min(1).optional(),
   HF_HOME: z.string().min(1).optional(),
   HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
@@ -164,11 +167,8 @@ export function loadConfig(
     noDemoModel: e.QUANTDECK_NO_DEMO_MODEL === "1" || e.QUANTDECK_NO_DEMO_MODEL === "true",
     gpu: e.QUANTDECK_GPU,
     maxQueue: e.QUANTDECK_MAX_QUEUE,
-    extraModelDirs: (e.QUANTDECK_EXTRA_MODEL_DIRS ?? "")
-      .split(",")
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map(absolute),
+    extraModelDirs: folderList(e.QUANTDECK_EXTRA_MODEL_DIRS),
+    textDirs: e.QUANTDECK_TEXT_DIRS ? folderList(e.QUANTDECK_TEXT_DIRS) : [join(dataDir, "texts")],
     downloads: {
       connections: e.QUANTDECK_DOWNLOAD_CONNECTIONS,
       chunkBytes: e.QUANTDECK_DOWNLOAD_CHUNK_BYTES,
@@ -194,6 +194,15 @@ export function loadConfig(
         (e.HF_HOME ? join(e.HF_HOME, "hub") : join(homedir(), ".cache", "huggingface", "hub")),
     ),
   };
+}
+
+/** A comma-separated list of folders. */
+function folderList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map(absolute);
 }
 
 function absolute(path: string): string {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel, tinyLlamaShape } from "@quantdeck/gguf-synth";
-import { api, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
+import { api, type ApiCallError, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_BUILD_TIMEOUT_MS, engineBuilder, ENGINE_CACHE } from "./support/engineBuild.js";
 import { quantizeAndWait } from "./support/quantize.js";
@@ -10,10 +10,13 @@ import { startAgent, type RunningAgent } from "./support/startAgent.js";
 
 // Quality runs with the real llama-perplexity: an F32 synthetic DeepSeek-shaped reference,
 // Q8_0 and Q4_0 candidates made by the quantize API, and the reference's own weights with
-// other K cache types. The evaluation text is this project's README (English prose).
+// other K cache types. The evaluation text is this project's README (English prose), or the
+// default text shipped with the agent, or a file in the agent's text folder.
 const work = mkdtempSync(join(tmpdir(), "quantdeck-quality-"));
 const models = join(work, "models");
 const TEXT = readFileSync(join(import.meta.dirname, "../../../README.md"), "utf8");
+/** The agent's default text folder (<data>/texts). */
+const texts = join(work, "data", "texts");
 let agent: RunningAgent;
 
 const startQualityAgent = () =>
@@ -43,7 +46,11 @@ afterAll(async () => {
 const SETTINGS = { text: TEXT, contextSize: 128, chunks: 4 };
 
 async function measure(request: QualityRunRequest): Promise<QualityRun> {
-  let run = await agent.api.call(api.startQualityRun, { body: request });
+  return finished(await agent.api.call(api.startQualityRun, { body: request }));
+}
+
+async function finished(started: QualityRun): Promise<QualityRun> {
+  let run = started;
   while (run.state === "running") {
     await new Promise((resolve) => setTimeout(resolve, 200));
     run = await agent.api.call(api.qualityRun, { params: { id: run.id } });
@@ -142,5 +149,101 @@ describe("quality runs", () => {
       .map((l) => l.text)
       .join("\n");
     expect(log).not.toMatch(/quality step .*candidate 0/);
+  });
+
+  it("reads the default text when none is given, or a file in a text folder, and nothing else", async () => {
+    const body = {
+      reference: "ref-F32.gguf",
+      candidates: [{ model: "ref-Q8_0.gguf" }],
+      contextSize: 128,
+      chunks: 2,
+    };
+    const run = await measure(body);
+    expect(run.state, JSON.stringify(run.error)).toBe("done");
+    expect(run.text.source).toBe("default");
+    expect(run.text.bytes).toBeGreaterThan(50_000);
+    expect(run.candidates[0]?.result?.meanKld).toBeGreaterThan(0);
+    const listed = await agent.api.call(api.evaluationTexts);
+    expect(listed.defaultBytes).toBe(run.text.bytes);
+    expect(listed.folders).toEqual([texts]);
+
+    writeFileSync(join(texts, "mine.txt"), TEXT);
+    const plan = await agent.api.call(api.planQualityRun, {
+      body: { ...body, textPath: join(texts, "mine.txt") },
+    });
+    expect(plan.text).toEqual({
+      source: "file",
+      name: join(texts, "mine.txt"),
+      bytes: Buffer.byteLength(TEXT),
+    });
+    expect((await agent.api.call(api.evaluationTexts)).files).toContainEqual({
+      path: join(texts, "mine.txt"),
+      bytes: Buffer.byteLength(TEXT),
+    });
+
+    // Elsewhere, through a link, or a parent path: refused without a word about the file.
+    symlinkSync("/etc/hostname", join(texts, "link.txt"));
+    writeFileSync(join(texts, "binary.txt"), Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3]));
+    const refusal = (textPath: string) =>
+      agent.api.call(api.planQualityRun, { body: { ...body, textPath } }).then(
+        () => "accepted",
+        (e: unknown) => String(e),
+      );
+    for (const path of ["/etc/hostname", join(texts, "link.txt"), `${texts}/../../../etc/hostname`])
+      expect(await refusal(path)).toMatch(/400 .*is not inside the agent's text folders/);
+    expect(await refusal("relative.txt")).toMatch(/400 .*not inside/);
+    expect(await refusal(join(texts, "missing.txt"))).toMatch(/400 badRequest: No file/);
+    expect(await refusal(join(texts, "binary.txt"))).toMatch(
+      /400 badRequest: binary\.txt is not UTF-8 text/,
+    );
+    const both = await agent.api
+      .call(api.planQualityRun, {
+        body: { ...body, text: TEXT, textPath: join(texts, "mine.txt") },
+      })
+      .catch((e: unknown) => (e as ApiCallError).apiError?.hint);
+    expect(both).toMatch(/Give text or textPath, not both/);
+  });
+
+  it("reuses the logits a run kept, and deletes runs with their files", async () => {
+    const body = {
+      reference: "ref-F32.gguf",
+      candidates: [{ model: "ref-Q4_0.gguf" }],
+      text: TEXT,
+      contextSize: 128,
+      chunks: 2,
+    };
+    const kept = await measure({ ...body, keepLogits: true });
+    expect(kept.state, JSON.stringify(kept.error)).toBe("done");
+    const logits = join(work, "data", "quality", kept.id, "logits.bin");
+    expect(readFileSync(logits).length).toBeGreaterThan(0);
+
+    const plan = await agent.api.call(api.planQualityRun, { body });
+    expect(plan).toMatchObject({ reusesLogitsOf: kept.id, steps: 1 });
+    const started = await agent.api.call(api.startQualityRun, { body });
+    // Nothing to compute for the reference: it is done from the start.
+    expect(started.referenceStep.state).toBe("done");
+    expect(started.logitsReusedFrom).toBe(kept.id);
+    const reused = await finished(started);
+    expect(reused.state, JSON.stringify(reused.error)).toBe("done");
+    expect(reused.referenceStep.perplexity).toBe(kept.referenceStep.perplexity);
+    expect(reused.candidates[0]?.result?.meanKld).toBeCloseTo(
+      kept.candidates[0]?.result?.meanKld ?? NaN,
+      6,
+    );
+    // Another text, context or chunk count computes its own.
+    expect(
+      (await agent.api.call(api.planQualityRun, { body: { ...body, chunks: 3 } })).reusesLogitsOf,
+    ).toBeNull();
+
+    await agent.api.call(api.deleteQualityRun, { params: { id: kept.id } });
+    expect(
+      await agent.api.call(api.qualityRun, { params: { id: kept.id } }).catch((e: unknown) => e),
+    ).toMatchObject({ status: 404 });
+    expect(() => readFileSync(logits)).toThrow(/ENOENT/);
+    expect((await agent.api.call(api.planQualityRun, { body })).reusesLogitsOf).toBeNull();
+    // The run that reused them keeps its results.
+    expect((await agent.api.call(api.qualityRun, { params: { id: started.id } })).state).toBe(
+      "done",
+    );
   });
 });

@@ -92,4 +92,87 @@ describe("making a quant", () => {
     });
     expect(allowed.state).toBe("done"); // Q8_0 counts as a high-precision source
   });
+
+  it("plans a request as it would run: each rule's tensors, the preset's rules, the size", async () => {
+    const body = {
+      source: "ref-F32.gguf",
+      type: "Q4_K_M" as const,
+      preset: "dynamic" as const,
+      rules: [{ pattern: "blk\\.1\\.ffn_down_exps", type: "Q6_K" as const }],
+      name: "planned",
+    };
+    const plan = await agent.api.call(api.planQuantize, { body });
+    expect(plan.target).toBe("planned.gguf");
+    expect(plan.rules[0]).toEqual({ ...body.rules[0], matches: 1, fromPreset: false });
+    const presetDown = plan.rules.find((r) => r.pattern === "ffn_down_exps\\.");
+    // Layers 1–3 have routed experts; layer 1's went to the user's rule, which comes first.
+    // The preset puts them a step above Q4_K.
+    expect(presetDown).toMatchObject({ type: "Q5_K", fromPreset: true, matches: 2 });
+    expect(plan.outputType).toBe("Q8_0");
+    expect(plan.shards).toBe(1);
+    expect(plan.freeBytes).toBeGreaterThan(plan.estimatedBytes);
+    const job = await quantize(body);
+    expect(job.state, JSON.stringify(job.logTail)).toBe("done");
+    expect(job.estimatedBytes).toBe(plan.estimatedBytes);
+    const mix = await agent.api.call(api.modelMix, { query: { id: "planned.gguf" } });
+    const down = mix.entries.filter((e) => e.role === "expertsDown").map((e) => e.type);
+    // Their rows (64) are narrower than a K-quant's blocks (256): llama-quantize falls back
+    // to Q5_1 for Q5_K and to Q8_0 for Q6_K, as the estimate did.
+    expect(down.sort()).toEqual(["Q5_1", "Q8_0"]);
+  });
+
+  it("makes IQ2_XXS with an importance matrix computed from the default text", async () => {
+    const refused = await agent.api
+      .call(api.planQuantize, { body: { source: "ref-F32.gguf", type: "IQ2_XXS" } })
+      .catch((e: unknown) => String(e));
+    expect(refused).toMatch(/400 badRequest: IQ2_XXS needs an importance matrix/);
+    const phases = new Set<string>();
+    const job = await quantizeAndWait(
+      agent,
+      { source: "ref-F32.gguf", type: "IQ2_XXS", imatrix: { contextSize: 128, chunks: 4 } },
+      (update) => phases.add(update.phase),
+    );
+    expect(job.state, JSON.stringify(job.logTail)).toBe("done");
+    expect(phases).toContain("imatrix");
+    const mix = await agent.api.call(api.modelMix, { query: { id: job.target } });
+    // Rows of 256 take IQ2_XXS; narrower ones fall back to IQ4_NL, as llama-quantize does.
+    expect(mix.entries.some((e) => e.type === "IQ2_XXS")).toBe(true);
+    expect(mix.entries.some((e) => e.type === "IQ4_NL")).toBe(true);
+    const size = statSync(join(models, job.target)).size;
+    expect(Math.abs(job.estimatedBytes - size) / size).toBeLessThan(0.15);
+    expect(readdirSync(join(models, ".quantdeck-work"))).toEqual([]);
+  });
+
+  it("splits an output bigger than the shard size into shards that load as one model", async () => {
+    const job = await quantize({
+      source: "ref-F32.gguf",
+      type: "Q8_0",
+      name: "sharded",
+      maxShardBytes: 1_000_000,
+    });
+    expect(job.state, JSON.stringify(job.logTail)).toBe("done");
+    expect(job.files.length).toBeGreaterThan(1);
+    expect(job.files[0]).toBe(`sharded-00001-of-${String(job.files.length).padStart(5, "0")}.gguf`);
+    expect(job.target).toBe(job.files[0]);
+    for (const file of job.files) expect(statSync(join(models, file)).size).toBeLessThan(1_100_000);
+    const listed = (await agent.api.call(api.models)).models.find((m) => m.id === job.target);
+    // Listed once, as the whole of its shards.
+    const total = job.files.reduce((sum, file) => sum + statSync(join(models, file)).size, 0);
+    expect(listed).toMatchObject({ complete: true, sizeBytes: total });
+    await agent.api.call(api.load, {
+      body: { model: job.target, options: { threads: 2, contextSize: 256 } },
+    });
+    const answer = await agent.api.call(api.generate, {
+      body: { request: { mode: "raw", prompt: "The", sampling: { maxTokens: 2, temperature: 0 } } },
+    });
+    expect(answer.stats.generatedTokens).toBeGreaterThan(0);
+    await agent.api.call(api.unload);
+    // The same name again is taken, shard by shard.
+    const again = await agent.api
+      .call(api.planQuantize, { body: { source: "ref-F32.gguf", type: "Q8_0", name: "sharded" } })
+      .catch((e: unknown) => String(e));
+    expect(again).toMatch(
+      /409 modelExists: sharded-00001-of-\d{5}\.gguf is already in the models folder/,
+    );
+  });
 });

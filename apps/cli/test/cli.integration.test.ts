@@ -132,6 +132,14 @@ describe("quants", () => {
       expect(measured.stdout).toMatch(/^CANDIDATE\s+SIZE\s+BPW\s+PPL RATIO\s+MEAN KLD/m);
       expect(measured.stdout).toMatch(/^demo-q4\.gguf\s+\S+ KB\s+[\d.]+\s+\S+\s+0\.\d{6}/m);
       expect(measured.stdout).toMatch(/^quantdeck-demo \(KV q4_0\)\s+/m);
+      // IQ2_XXS needs an importance matrix: computed from the default text.
+      const iq2 = await runCli(
+        ["quantize", "quantdeck-demo", "--type", "IQ2_XXS", "--imatrix", "--out", "demo-iq2"],
+        env,
+      );
+      expect(iq2.code, iq2.stderr).toBe(0);
+      expect(iq2.stdout).toMatch(/^Made demo-iq2\.gguf$/m);
+      expect(iq2.stdout).toMatch(/^\S+\s+IQ2_XXS\s+\d+/m);
       const bad = await runCli(["quantize", "quantdeck-demo", "--type", "Q9_9"], env);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toMatch(/Q9_9 is not a quant type/);

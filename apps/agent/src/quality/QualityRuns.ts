@@ -1,7 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { qualityRunSchema, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
+import {
+  qualityRunSchema,
+  type QualityPlan,
+  type QualityRun,
+  type QualityRunRequest,
+} from "@quantdeck/shared";
 import type { ModelAnatomy } from "../catalog/modelAnatomy.js";
 import { bitsPerWeight } from "../catalog/quantMix.js";
 import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
@@ -14,11 +19,14 @@ import { log } from "../util/log.js";
 import { lastChunk, parseFinalPerplexity, parseKlDivergence } from "./parsePerplexity.js";
 import { runTool, ToolExit, type ToolRun } from "./runTool.js";
 import { gigabytes } from "../util/gigabytes.js";
+import { listEvaluationTexts, resolveEvaluationText, type ResolvedText } from "./evaluationText.js";
 
 export interface QualityDeps {
   db: Db;
   /** Where runs keep their text and the reference's logits. */
   dir: string;
+  /** Folders a run's text may be read from by path. */
+  textDirs: readonly string[];
   threads: number;
   findModel(id: string): Promise<LocalModel>;
   /** Where llama-perplexity is (throws toolMissing when it is not built). */
@@ -61,6 +69,8 @@ export class QualityRuns {
   private closing = false;
   /** Runs cancelled in this agent: a step that finishes meanwhile must not undo the cancel. */
   private readonly cancelled = new Set<string>();
+  /** Runs deleted in this agent: nothing may write them back. */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly deps: QualityDeps) {}
 
@@ -79,51 +89,40 @@ export class QualityRuns {
     return qualityRunSchema.parse(JSON.parse(row.data));
   }
 
-  async start(
-    request: QualityRunRequest & { contextSize: number; chunks: number },
-  ): Promise<QualityRun> {
-    this.deps.perplexityTool();
-    const reference = await this.deps.findModel(request.reference);
-    const referenceAnatomy = await readModelAnatomy(reference.path);
-    const candidates = await Promise.all(
-      request.candidates.map(async (candidate) => {
-        const model = await this.deps.findModel(candidate.model);
-        const anatomy = await readModelAnatomy(model.path);
-        sameModel(reference.id, referenceAnatomy, model.id, anatomy);
-        return { model, anatomy, kvCacheType: candidate.kvCacheType ?? "f16" };
-      }),
-    );
-    // llama-perplexity needs two contexts' worth of tokens; a token is at least one byte.
-    if (Buffer.byteLength(request.text) < 2 * request.contextSize)
-      throw badRequest(
-        `The text is shorter than one chunk of ${request.contextSize} tokens`,
-        "Use a longer text (tens of KB), or a smaller context size.",
-      );
-    const logitsBytes = logitsFileBytes(
-      referenceAnatomy.vocabSize,
-      request.contextSize,
-      request.chunks,
-    );
-    mkdirSync(this.deps.dir, { recursive: true });
-    const free = readDiskSpace(this.deps.dir, "data").freeBytes;
-    if (free < logitsBytes + DISK_MARGIN_BYTES)
-      throw new AgentError({
-        code: "notEnoughDisk",
-        title: `The reference's logits need about ${gigabytes(logitsBytes)}; the data folder's disk has ${gigabytes(free)} free`,
-        hint: "Free some space, or use fewer chunks or a smaller context.",
-      });
+  /** The default text's size, and the texts in the agent's text folders. */
+  texts() {
+    return listEvaluationTexts(this.deps.textDirs);
+  }
 
+  /** What a run would take (its text, the logits file, the disk), checked as start checks it. */
+  async plan(request: QualityRunRequest): Promise<QualityPlan> {
+    const prepared = await this.prepare(request);
+    return {
+      text: prepared.text.description,
+      logitsBytes: prepared.logitsBytes,
+      freeBytes: prepared.freeBytes,
+      reusesLogitsOf: prepared.reusable?.id ?? null,
+      steps: prepared.candidates.length + (prepared.reusable ? 0 : 1),
+    };
+  }
+
+  async start(request: QualityRunRequest): Promise<QualityRun> {
+    const prepared = await this.prepare(request);
+    const { reference, referenceAnatomy, candidates, text, logitsBytes, reusable } = prepared;
     const id = randomUUID();
-    mkdirSync(this.folder(id), { recursive: true });
-    writeFileSync(join(this.folder(id), "text.txt"), request.text);
+    const folder = this.folder(id);
+    mkdirSync(folder, { recursive: true });
+    text.writeTo(join(folder, "text.txt"));
     const run: QualityRun = {
       id,
       reference: reference.id,
-      contextSize: request.contextSize,
-      chunks: request.chunks,
+      contextSize: prepared.contextSize,
+      chunks: prepared.chunks,
       state: "running",
       logitsBytes,
       keepLogits: request.keepLogits ?? false,
+      logitsReusedFrom: null,
+      text: text.description,
       referenceStep: {
         state: "pending",
         progress: 0,
@@ -143,21 +142,120 @@ export class QualityRuns {
       createdAt: new Date().toISOString(),
       finishedAt: null,
     };
-    this.save(run);
+    if (reusable && this.linkLogits(reusable.id, id)) {
+      run.logitsReusedFrom = reusable.id;
+      run.referenceStep = {
+        ...run.referenceStep,
+        state: "done",
+        progress: 1,
+        perplexity: reusable.referenceStep.perplexity,
+      };
+    }
+    this.save(run, prepared.logitsKey);
     this.schedule(id);
     return run;
+  }
+
+  /** Everything a run needs checked and found before it starts; each problem a 4xx naming it. */
+  private async prepare(request: QualityRunRequest) {
+    this.deps.perplexityTool();
+    const contextSize = request.contextSize ?? 512;
+    const chunks = request.chunks ?? 20;
+    const reference = await this.deps.findModel(request.reference);
+    const referenceAnatomy = await readModelAnatomy(reference.path);
+    const candidates = await Promise.all(
+      request.candidates.map(async (candidate) => {
+        const model = await this.deps.findModel(candidate.model);
+        const anatomy = await readModelAnatomy(model.path);
+        sameModel(reference.id, referenceAnatomy, model.id, anatomy);
+        return { model, anatomy, kvCacheType: candidate.kvCacheType ?? "f16" };
+      }),
+    );
+    const text = await resolveEvaluationText(request, this.deps.textDirs);
+    // llama-perplexity needs two contexts' worth of tokens; a token is at least one byte.
+    if (text.bytes < 2 * contextSize)
+      throw badRequest(
+        `The text is shorter than one chunk of ${contextSize} tokens`,
+        "Use a longer text (tens of KB), or a smaller context size.",
+      );
+    const logitsBytes = logitsFileBytes(referenceAnatomy.vocabSize, contextSize, chunks);
+    const logitsKey = keyOfLogits(reference.path, text, contextSize, chunks);
+    const reusable = this.keptLogits(logitsKey);
+    mkdirSync(this.deps.dir, { recursive: true });
+    const freeBytes = readDiskSpace(this.deps.dir, "data").freeBytes;
+    if (!reusable && freeBytes < logitsBytes + DISK_MARGIN_BYTES)
+      throw new AgentError({
+        code: "notEnoughDisk",
+        title: `The reference's logits need about ${gigabytes(logitsBytes)}; the data folder's disk has ${gigabytes(freeBytes)} free`,
+        hint: "Free some space, or use fewer chunks or a smaller context.",
+      });
+    return {
+      reference,
+      referenceAnatomy,
+      candidates,
+      text,
+      contextSize,
+      chunks,
+      logitsBytes,
+      logitsKey,
+      reusable,
+      freeBytes,
+    };
+  }
+
+  /** The newest finished run that kept its logits for the same reference, text and shape. */
+  private keptLogits(key: string): QualityRun | null {
+    const rows = this.deps.db
+      .prepare("SELECT data FROM quality_runs WHERE logits_key = ? ORDER BY created_at DESC")
+      .all(key) as { data: string }[];
+    for (const row of rows) {
+      const run = qualityRunSchema.parse(JSON.parse(row.data));
+      const folder = this.folder(run.id);
+      if (
+        run.keepLogits &&
+        run.referenceStep.state === "done" &&
+        existsSync(join(folder, "logits.complete")) &&
+        existsSync(join(folder, "logits.bin"))
+      )
+        return run;
+    }
+    return null;
+  }
+
+  /** A hard link: no copy of many GB, and either run may be deleted without the other's loss. */
+  private linkLogits(from: string, to: string): boolean {
+    try {
+      linkSync(join(this.folder(from), "logits.bin"), join(this.folder(to), "logits.bin"));
+      writeFileSync(join(this.folder(to), "logits.complete"), "");
+      return true;
+    } catch (error) {
+      log.warn("kept logits could not be linked; computing them again", {
+        from,
+        error: String(error),
+      });
+      return false;
+    }
   }
 
   cancel(id: string): QualityRun {
     const run = this.get(id);
     if (run.state !== "running") return run;
     if (this.current?.id === id) this.current.run.cancel();
-    run.state = "cancelled";
     this.cancelled.add(id);
+    run.state = "cancelled";
     for (const step of [run.referenceStep, ...run.candidates])
       if (step.state === "pending" || step.state === "running") step.state = "cancelled";
     this.end(run);
     return run;
+  }
+
+  /** Removes a run, its text and its logits (a running one is cancelled first). */
+  delete(id: string): void {
+    this.cancel(id);
+    this.deleted.add(id);
+    this.deps.db.prepare("DELETE FROM quality_runs WHERE id = ?").run(id);
+    rmSync(this.folder(id), { recursive: true, force: true });
+    log.info("quality run deleted", { id });
   }
 
   /** Runs that an agent stop interrupted go on where they were. */
@@ -182,7 +280,7 @@ export class QualityRuns {
 
   private async execute(id: string): Promise<void> {
     let run = this.get(id);
-    if (run.state !== "running" || this.closing) return;
+    if (run.state !== "running" || this.closing || this.cancelled.has(id)) return;
     const folder = this.folder(id);
     const logits = join(folder, "logits.bin");
     const complete = join(folder, "logits.complete");
@@ -208,7 +306,7 @@ export class QualityRuns {
           "--kl-divergence-base",
           logits,
         ]);
-        if (output === null || this.closing) return;
+        if (output === null || this.closing || this.cancelled.has(id)) return;
         run = this.get(id);
         const final = parseFinalPerplexity(output);
         writeFileSync(complete, "");
@@ -244,7 +342,7 @@ export class QualityRuns {
               ? []
               : ["-ctk", candidate.kvCacheType, "-ctv", candidate.kvCacheType]),
           ]);
-          if (output === null || this.closing) return;
+          if (output === null || this.closing || this.cancelled.has(id)) return;
           figures = parseKlDivergence(output);
         }
         if (figures) {
@@ -320,20 +418,40 @@ export class QualityRuns {
     log.info("quality run ended", { id: run.id, state: run.state });
   }
 
-  private save(run: QualityRun) {
-    // A cancel wins over a step that finishes meanwhile.
-    if (run.state === "running" && this.cancelled.has(run.id)) return;
+  /** Stores the run (with the key of its logits when it is first stored) and publishes it. */
+  private save(run: QualityRun, logitsKey?: string) {
+    // A cancel wins over a step that finishes meanwhile; a deleted run stays deleted.
+    if (this.deleted.has(run.id)) return;
+    if (this.cancelled.has(run.id) && run.state !== "cancelled") return;
     this.deps.db
       .prepare(
-        "INSERT INTO quality_runs (id, created_at, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+        `INSERT INTO quality_runs (id, created_at, data, logits_key) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
       )
-      .run(run.id, Date.parse(run.createdAt), JSON.stringify(run));
+      .run(run.id, Date.parse(run.createdAt), JSON.stringify(run), logitsKey ?? null);
     this.deps.publish(structuredClone(run));
   }
 
   private folder(id: string) {
     return join(this.deps.dir, id);
   }
+}
+
+/**
+ * What the reference's logits depend on: the reference file (path, size, modification
+ * time), the text's bytes, the context and the chunks.
+ */
+function keyOfLogits(
+  referencePath: string,
+  text: ResolvedText,
+  contextSize: number,
+  chunks: number,
+): string {
+  const file = statSync(referencePath);
+  return createHash("sha256")
+    .update(JSON.stringify([referencePath, file.size, file.mtimeMs, contextSize, chunks]))
+    .update(text.sha256)
+    .digest("hex");
 }
 
 /** A candidate of another architecture or vocabulary cannot be compared token by token. */

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDeepseek2Shape, synthesizeModel } from "@quantdeck/gguf-synth";
-import type { QuantizeJob } from "@quantdeck/shared";
+import { quantizeRequestSchema, type QuantizeJob } from "@quantdeck/shared";
+import type { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentError } from "../errors/AgentError.js";
 import type { LocalModel } from "../models/ModelRegistry.js";
@@ -50,10 +51,15 @@ function jobsWith(tool: string) {
       id === model.id
         ? Promise.resolve(model)
         : Promise.reject(new AgentError({ code: "unknownModel", title: `No model ${id}` })),
-    quantizeTool: () => tool,
+    textDirs: [],
+    tool: () => tool,
     publish: (job) => updates.push({ ...job }),
   });
 }
+
+/** Starts a job as the route does: the request parsed, its defaults filled in. */
+const startJob = (jobs: QuantizeJobs, request: z.input<typeof quantizeRequestSchema>) =>
+  jobs.start(quantizeRequestSchema.parse(request));
 
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -70,7 +76,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe("quantize jobs", () => {
   it("reports progress, and a cancel stops the tool and leaves nothing in the models folder", async () => {
     const jobs = jobsWith(fakeTool("ok"));
-    const job = await jobs.start({
+    const job = await startJob(jobs, {
       source: "ref-F32.gguf",
       type: "Q4_0",
       rules: [],
@@ -90,7 +96,7 @@ describe("quantize jobs", () => {
 
   it("reports a tool's failure with its last lines, and cleans up", async () => {
     const jobs = jobsWith(fakeTool("fail"));
-    const job = await jobs.start({
+    const job = await startJob(jobs, {
       source: "ref-F32.gguf",
       type: "Q4_0",
       rules: [],
@@ -109,7 +115,7 @@ describe("quantize jobs", () => {
 
   it("stops running jobs when the agent stops, and clears what a stopped agent left", async () => {
     const jobs = jobsWith(fakeTool("ok"));
-    const job = await jobs.start({
+    const job = await startJob(jobs, {
       source: "ref-F32.gguf",
       type: "Q8_0",
       rules: [],
@@ -128,8 +134,8 @@ describe("quantize jobs", () => {
 
   it("refuses unknown models, taken names and bad rules before starting anything", async () => {
     const jobs = jobsWith(fakeTool("ok"));
-    const refusal = (request: Parameters<QuantizeJobs["start"]>[0]) =>
-      jobs.start(request).then(
+    const refusal = (request: z.input<typeof quantizeRequestSchema>) =>
+      startJob(jobs, request).then(
         () => "started",
         (error: unknown) =>
           error instanceof AgentError ? `${error.status} ${error.apiError.title}` : String(error),

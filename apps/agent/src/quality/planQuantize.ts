@@ -78,6 +78,8 @@ export function dynamicPreset(base: QuantFileType): {
 
 export interface QuantizePlan {
   rules: TensorRule[];
+  /** For each rule, how many tensors it gives its type (an earlier rule wins a tensor). */
+  matches: number[];
   outputType: TensorType | undefined;
   embeddingType: TensorType | undefined;
   /** The new file's size, from the types each tensor will get. */
@@ -98,10 +100,10 @@ export function planQuantize(
   request: QuantizeRequest,
   source: { dominantType: string; tensors: TensorDescription[] },
 ): QuantizePlan {
-  if (NEEDS_IMATRIX.has(request.type))
+  if (NEEDS_IMATRIX.has(request.type) && !request.imatrix)
     throw badRequest(
-      `${request.type} needs an importance matrix, which this agent does not compute yet`,
-      "Pick IQ3_XXS or a K-quant (Q2_K and up), or make the importance matrix with llama-imatrix and quantize by hand.",
+      `${request.type} needs an importance matrix`,
+      "Turn on the importance matrix (computed from the evaluation text with llama-imatrix), or pick IQ3_XXS or a K-quant (Q2_K and up).",
     );
   if (!HIGH_PRECISION.has(source.dominantType) && !request.allowRequantize)
     throw new AgentError({
@@ -141,10 +143,14 @@ export function planQuantize(
   const embeddingType = request.embeddingType;
 
   const compiled = rules.map((rule) => ({ pattern: new RegExp(rule.pattern), type: rule.type }));
+  const matches = rules.map(() => 0);
   const typeOf = (tensor: TensorDescription): GgmlTypeName => {
     if (tensor.name === "output.weight" && outputType) return outputType;
     if (tensor.name === "token_embd.weight" && embeddingType) return embeddingType;
-    return compiled.find((r) => r.pattern.test(tensor.name))?.type ?? MAIN_TYPE[request.type];
+    const rule = compiled.findIndex((r) => r.pattern.test(tensor.name));
+    if (rule < 0) return MAIN_TYPE[request.type];
+    matches[rule] = (matches[rule] ?? 0) + 1;
+    return compiled[rule]?.type ?? MAIN_TYPE[request.type];
   };
   let estimatedBytes = 0;
   for (const tensor of source.tensors) {
@@ -153,10 +159,7 @@ export function planQuantize(
       estimatedBytes += tensorBytes(tensor.dtype, shape, tensor.name);
       continue;
     }
-    let type = typeOf(tensor);
-    // Rows that do not fit the type's blocks fall back, as llama-quantize does.
-    if (!fitsBlocks(type, shape[0] ?? 0)) type = fitsBlocks("Q8_0", shape[0] ?? 0) ? "Q8_0" : "F16";
-    estimatedBytes += tensorByteSize(type, shape);
+    estimatedBytes += tensorByteSize(fallbackType(typeOf(tensor), shape[0] ?? 0), shape);
   }
 
   // llama-quantize refuses any quantized input without the flag: Q8_0 is a fine source.
@@ -167,5 +170,32 @@ export function planQuantize(
     ...(embeddingType ? ["--token-embedding-type", embeddingType.toLowerCase()] : []),
     ...rules.flatMap((rule) => ["--tensor-type", `${rule.pattern}=${rule.type.toLowerCase()}`]),
   ];
-  return { rules, outputType, embeddingType, estimatedBytes, options };
+  return { rules, matches, outputType, embeddingType, estimatedBytes, options };
+}
+
+/**
+ * The type a tensor really gets when its rows do not fit the type's blocks, as
+ * llama-quantize's tensor_type_fallback chooses it (src/llama-quant.cpp).
+ */
+function fallbackType(type: GgmlTypeName, columns: number): GgmlTypeName {
+  if (fitsBlocks(type, columns)) return type;
+  const fallback: GgmlTypeName =
+    (
+      {
+        IQ1_S: "IQ4_NL",
+        IQ1_M: "IQ4_NL",
+        IQ2_XXS: "IQ4_NL",
+        IQ2_XS: "IQ4_NL",
+        IQ2_S: "IQ4_NL",
+        IQ3_XXS: "IQ4_NL",
+        IQ3_S: "IQ4_NL",
+        IQ4_XS: "IQ4_NL",
+        Q2_K: "Q4_0",
+        Q3_K: "Q4_0",
+        Q4_K: "Q5_0",
+        Q5_K: "Q5_1",
+        Q6_K: "Q8_0",
+      } as Partial<Record<GgmlTypeName, GgmlTypeName>>
+    )[type] ?? type;
+  return fitsBlocks(fallback, columns) ? fallback : "F16";
 }

@@ -66,6 +66,10 @@ const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL,
      data TEXT NOT NULL
    );`,
+  // What a run's reference logits were computed from (reference file, text, context,
+  // chunks): a later run with the same finds the logits a run kept.
+  `ALTER TABLE quality_runs ADD COLUMN logits_key TEXT;
+   CREATE INDEX quality_runs_logits_key ON quality_runs (logits_key);`,
 ];
 
 /**

@@ -5,7 +5,7 @@ import { integerOption, parseCommandArgs, writeJson, type Command } from "../com
 import { formatBytes, table } from "../format.js";
 
 const USAGE =
-  "quality REF CAND… --text FILE [--kv-type CAND=q4_0]… [--ctx N] [--chunks N] [--keep-logits]";
+  "quality REF CAND… [--text FILE | --text-on-agent PATH] [--kv-type CAND=q4_0]… [--ctx N] [--chunks N] [--keep-logits]";
 const POLL_MS = 500;
 
 /** `--kv-type MODEL=TYPE`: that candidate (added if not named) with another KV cache type. */
@@ -55,6 +55,25 @@ export function printQuality(run: QualityRun, stdout: NodeJS.WritableStream) {
   );
 }
 
+/**
+ * The evaluation text: a file here (sent with the request), a file on the agent's machine
+ * in its text folders, or, with neither, the default text shipped with the agent.
+ */
+export function readTextOption(
+  file: string | undefined,
+  onAgent: string | undefined,
+): { text?: string; textPath?: string } {
+  if (file !== undefined && onAgent !== undefined)
+    throw CliError.usage("Give --text or --text-on-agent, not both");
+  if (onAgent !== undefined) return { textPath: onAgent };
+  if (file === undefined) return {};
+  try {
+    return { text: readFileSync(file, "utf8") };
+  } catch (error) {
+    throw CliError.usage(`Cannot read ${file}`, (error as Error).message);
+  }
+}
+
 export const qualityCommand: Command = {
   usage: USAGE,
   summary: "how far quants (and KV cache types) drift from a reference: KL divergence, perplexity",
@@ -63,6 +82,7 @@ export const qualityCommand: Command = {
       args,
       {
         text: { type: "string" },
+        "text-on-agent": { type: "string" },
         "kv-type": { type: "string", multiple: true },
         ctx: { type: "string" },
         chunks: { type: "string" },
@@ -77,17 +97,7 @@ export const qualityCommand: Command = {
         "Name a reference and at least one candidate",
         `Usage: quantdeck ${USAGE}`,
       );
-    if (!values.text)
-      throw CliError.usage(
-        "Which text? (--text FILE)",
-        "A plain-text file of natural prose, tens of KB.",
-      );
-    let text: string;
-    try {
-      text = readFileSync(values.text, "utf8");
-    } catch (error) {
-      throw CliError.usage(`Cannot read ${values.text}`, (error as Error).message);
-    }
+    const text = readTextOption(values.text, values["text-on-agent"]);
     const candidates = [
       ...models.map((model) => ({ model, kvCacheType: "f16" as const })),
       ...kvTypes,
@@ -96,7 +106,7 @@ export const qualityCommand: Command = {
       body: {
         reference,
         candidates,
-        text,
+        ...text,
         contextSize: integerOption(values.ctx, "ctx") ?? 512,
         chunks: integerOption(values.chunks, "chunks") ?? 20,
         keepLogits: values["keep-logits"] ?? false,
@@ -121,7 +131,11 @@ export const qualityCommand: Command = {
       if (!settings.json) stderr.write("\n");
     }
     if (settings.json) writeJson(stdout, run);
-    else printQuality(run, stdout);
+    else {
+      if (run.logitsReusedFrom)
+        stderr.write(`Reused the reference's logits kept by run ${run.logitsReusedFrom}\n`);
+      printQuality(run, stdout);
+    }
     if (run.state !== "done") {
       if (!settings.json && run.error) stderr.write(`${run.error.title}\n`);
       return ExitCode.failed;

@@ -9,10 +9,17 @@ import { CliError, ExitCode } from "../cliError.js";
 import { parseCommandArgs, writeJson, type Command } from "../command.js";
 import { progressBar } from "../format.js";
 import { printMix } from "./inspect.js";
+import { readTextOption } from "./quality.js";
 
 const USAGE =
-  "quantize SRC --type TYPE [--rule 'REGEX=TYPE']… [--preset dynamic] [--out NAME] [--allow-requantize]";
+  "quantize SRC --type TYPE [--rule 'REGEX=TYPE']… [--preset dynamic] [--imatrix [--text FILE | --text-on-agent PATH]] [--out NAME] [--shard-size GB] [--allow-requantize]";
 const POLL_MS = 500;
+
+const PHASE_LABEL: Record<QuantizeJob["phase"], string> = {
+  imatrix: "Importance matrix",
+  quantize: "Quantizing",
+  split: "Splitting",
+};
 
 function parseRule(text: string): TensorRule {
   const at = text.lastIndexOf("=");
@@ -43,6 +50,9 @@ export const quantizeCommand: Command = {
         out: { type: "string", short: "o" },
         "allow-requantize": { type: "boolean" },
         imatrix: { type: "boolean" },
+        text: { type: "string" },
+        "text-on-agent": { type: "string" },
+        "shard-size": { type: "string" },
       },
       USAGE,
     );
@@ -56,11 +66,12 @@ export const quantizeCommand: Command = {
       );
     if (values.preset !== undefined && values.preset !== "dynamic")
       throw CliError.usage(`Unknown preset ${values.preset}`, "The preset is: dynamic.");
-    if (values.imatrix)
-      throw CliError.usage(
-        "--imatrix is not available yet",
-        "The agent does not compute importance matrices yet; quantize without one.",
-      );
+    const text = readTextOption(values.text, values["text-on-agent"]);
+    if (!values.imatrix && Object.keys(text).length > 0)
+      throw CliError.usage("--text is for the importance matrix", "Add --imatrix.");
+    const shardGb = values["shard-size"] === undefined ? undefined : Number(values["shard-size"]);
+    if (shardGb !== undefined && !(shardGb >= 0.001))
+      throw CliError.usage(`--shard-size ${values["shard-size"]} is not a size in GB`, "E.g. 50.");
     let job: QuantizeJob = await client.call(api.quantize, {
       body: {
         source,
@@ -69,6 +80,8 @@ export const quantizeCommand: Command = {
         ...(values.preset === "dynamic" && { preset: "dynamic" as const }),
         ...(values.out && { name: values.out }),
         allowRequantize: values["allow-requantize"] ?? false,
+        ...(values.imatrix && { imatrix: text }),
+        ...(shardGb !== undefined && { maxShardBytes: Math.round(shardGb * 1e9) }),
       },
     });
     // Ctrl-C cancels the job: its partial file is removed.
@@ -77,7 +90,9 @@ export const quantizeCommand: Command = {
     try {
       while (job.state === "running") {
         if (!settings.json)
-          stderr.write(`\r${progressBar(job.progress)} ${Math.round(job.progress * 100)}%`);
+          stderr.write(
+            `\r${PHASE_LABEL[job.phase].padEnd(18)}${progressBar(job.progress)} ${Math.round(job.progress * 100)}%`,
+          );
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         job = await client.call(api.quantizeJob, { params: { id: job.id } });
       }
@@ -95,7 +110,9 @@ export const quantizeCommand: Command = {
     }
     const mix = await client.call(api.modelMix, { query: { id: job.target } });
     if (settings.json) return writeJson(stdout, { job, mix });
-    stdout.write(`Made ${job.target}\n`);
+    stdout.write(
+      `Made ${job.target}${job.files.length > 1 ? ` (${job.files.length} shards)` : ""}\n`,
+    );
     printMix(mix, stdout);
   },
 };

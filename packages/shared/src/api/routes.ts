@@ -14,8 +14,13 @@ import {
 import { hardwareInfoSchema } from "../protocol/hardware";
 import { apiKeysResponseSchema, createdKeySchema, createKeyRequestSchema } from "../protocol/keys";
 import { localModelsResponseSchema, quantMixSchema } from "../protocol/models";
-import { quantizeJobSchema, quantizeRequestSchema } from "../protocol/quantize";
-import { qualityRunRequestSchema, qualityRunSchema } from "../protocol/quality";
+import { quantizeJobSchema, quantizePlanSchema, quantizeRequestSchema } from "../protocol/quantize";
+import {
+  evaluationTextsSchema,
+  qualityPlanSchema,
+  qualityRunRequestSchema,
+  qualityRunSchema,
+} from "../protocol/quality";
 import { monitorHistorySchema } from "../protocol/monitor";
 import {
   catalogResponseSchema,
@@ -112,6 +117,13 @@ export const api = {
     response: quantizeJobSchema,
     status: 202,
   }),
+  /** What a quantize request would make (rules checked, size, shards), without starting it. */
+  planQuantize: defineRoute({
+    method: "POST",
+    path: "/api/quantize/plan",
+    body: quantizeRequestSchema,
+    response: quantizePlanSchema,
+  }),
   quantizeJob: defineRoute({
     method: "GET",
     path: "/api/quantize/:id",
@@ -139,6 +151,26 @@ export const api = {
     body: qualityRunRequestSchema,
     response: qualityRunSchema,
     status: 201,
+  }),
+  /** What a quality run would take (text, logits file, disk), without starting it. */
+  planQualityRun: defineRoute({
+    method: "POST",
+    path: "/api/quality/plan",
+    body: qualityRunRequestSchema,
+    response: qualityPlanSchema,
+  }),
+  /** The default evaluation text's size, and the texts in the agent's text folders. */
+  evaluationTexts: defineRoute({
+    method: "GET",
+    path: "/api/quality/texts",
+    response: evaluationTextsSchema,
+  }),
+  /** Deletes a run and its files (its kept logits too); a running one is cancelled first. */
+  deleteQualityRun: defineRoute({
+    method: "DELETE",
+    path: "/api/quality/runs/:id",
+    params: idParams,
+    response: deletedSchema,
   }),
   qualityRun: defineRoute({
     method: "GET",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { evaluationTextFields } from "./quality";
 
 /** The file types llama-quantize makes (its TYPE argument). */
 export const quantFileTypes = [
@@ -74,6 +75,25 @@ export const quantizeRequestSchema = z.object({
   embeddingType: tensorTypeSchema.optional(),
   /** Requantizing a quantized model compounds its error: asked for explicitly. */
   allowRequantize: z.boolean().default(false),
+  /**
+   * Compute an importance matrix with llama-imatrix first, from the evaluation text, and
+   * quantize with it (needed for IQ1 and IQ2 types; better for every low-bit type).
+   */
+  imatrix: z
+    .object({
+      ...evaluationTextFields,
+      contextSize: z.number().int().min(64).max(16_384).default(512),
+      chunks: z.number().int().min(1).max(10_000).default(100),
+    })
+    .refine((v) => v.text === undefined || v.textPath === undefined, {
+      message: "Give text or textPath, not both",
+    })
+    .optional(),
+  /**
+   * A single-file output larger than this is split into shards with llama-gguf-split
+   * (Hugging Face takes files up to 50 GB). A split source stays split as it is.
+   */
+  maxShardBytes: z.number().int().min(1_000_000).max(1e15).default(50e9),
   /** The new file's name in the models folder, without .gguf; made from the source and type if absent. */
   name: z
     .string()
@@ -91,8 +111,12 @@ export const quantizeJobSchema = z.object({
   /** The new model's id (its file in the models folder). */
   target: z.string(),
   state: z.enum(["running", "done", "failed", "cancelled"]),
-  /** 0–1, from the tensors written. */
+  /** What runs now: the importance matrix, the quantization, or the split into shards. */
+  phase: z.enum(["imatrix", "quantize", "split"]),
+  /** 0–1 within the phase: chunks read, tensors written. */
   progress: z.number(),
+  /** The new model's files in the models folder, once done (shards, when split). */
+  files: z.array(z.string()),
   estimatedBytes: z.number(),
   error: z.object({ title: z.string(), hint: z.string().optional() }).nullable(),
   /** llama-quantize's last lines, for a failure. */
@@ -101,3 +125,21 @@ export const quantizeJobSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type QuantizeJob = z.infer<typeof quantizeJobSchema>;
+
+/** What a quantize request would make, before starting it: checked as the rules are typed. */
+export const quantizePlanSchema = z.object({
+  /** The new model's id (its first file). */
+  target: z.string(),
+  /** Every rule applied, in order (the user's, then the preset's), and how many tensors each gives its type. */
+  rules: z.array(tensorRuleSchema.extend({ matches: z.number().int(), fromPreset: z.boolean() })),
+  outputType: tensorTypeSchema.nullable(),
+  embeddingType: tensorTypeSchema.nullable(),
+  estimatedBytes: z.number(),
+  /** Free space on the models folder's disk. */
+  freeBytes: z.number(),
+  /** How many files the result will be, estimated from its size. */
+  shards: z.number().int(),
+  /** Whether llama-imatrix runs first. */
+  imatrix: z.boolean(),
+});
+export type QuantizePlan = z.infer<typeof quantizePlanSchema>;
