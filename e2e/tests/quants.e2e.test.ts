@@ -38,8 +38,19 @@ describe("quants", () => {
       .poll(() => card.getByTestId("quant-rules-problem").innerText())
       .toContain("Line 1: Q9 is not a tensor type");
     expect(await card.getByTestId("quant-start").isDisabled()).toBe(true);
+    // The agent checks each rule against the model's tensors as it is typed.
+    await card.getByTestId("quant-rules").fill("ffn_nothing = Q8_0");
+    await expect
+      .poll(() => card.innerText(), { timeout: 20_000 })
+      .toMatch(/Rule 1's pattern ffn_nothing matches no tensor/);
+    expect(await card.getByTestId("quant-start").isDisabled()).toBe(true);
     await card.getByTestId("quant-rules").fill("ffn_down_exps = Q8_0");
     await expect.poll(() => card.getByTestId("quant-rules-problem").count()).toBe(0);
+    const rule = card.getByTestId("quant-plan-rule").first();
+    await expect
+      .poll(() => rule.getAttribute("data-matches"), { timeout: 20_000 })
+      .toMatch(/^[1-9]\d*$/);
+    expect(await card.getByTestId("quant-plan").innerText()).toMatch(/e2e-q4|Q4_0/);
     await card.getByTestId("quant-name").fill("e2e-q4");
     await card.getByTestId("quant-start").click();
     await expect
@@ -63,11 +74,13 @@ describe("quants", () => {
     await form.getByTestId("quality-reference").selectOption("quantdeck-demo");
     await form.locator('[data-testid="quality-candidate"][value="e2e-q4.gguf"]').check();
     await form.getByTestId("quality-kv-q4_0").check();
-    await form
-      .getByTestId("quality-text")
-      .setInputFiles(join(import.meta.dirname, "../../README.md"));
+    // The default text, shipped with the agent.
+    expect(await form.getByTestId("quality-text-default").isChecked()).toBe(true);
     await form.getByTestId("quality-ctx").fill("128");
     await form.getByTestId("quality-chunks").fill("2");
+    await expect
+      .poll(() => form.getByTestId("quality-plan").innerText(), { timeout: 20_000 })
+      .toMatch(/The reference's logits: about .* free on the data disk/);
     await form.getByTestId("quality-start").click();
     const run = page.getByTestId("quality-run").first();
     const state = () => run.locator("[data-state]").first().getAttribute("data-state");
@@ -78,6 +91,7 @@ describe("quants", () => {
     for (const kld of klds) expect(Number(kld)).toBeGreaterThan(0);
     expect(await run.getByTestId("quality-point").count()).toBe(2);
     expect(await run.getByTestId("quality-point-reference").count()).toBe(1);
+    expect(await run.innerText()).toContain("default text");
     await page.screenshot({ path: join(SCREENSHOTS, "quality.png"), fullPage: true });
   }, 120_000);
 });

@@ -42,6 +42,13 @@ export const agentQueries = {
       queryKey: ["agent", "quality"],
       queryFn: () => agentApi.call(api.qualityRuns),
     }),
+  /** The default evaluation text's size and the texts in the agent's text folders. */
+  evaluationTexts: () =>
+    queryOptions({
+      queryKey: ["agent", "quality", "texts"],
+      queryFn: () => agentApi.call(api.evaluationTexts),
+      staleTime: 10_000,
+    }),
   quantizeJobs: () =>
     queryOptions({
       queryKey: ["agent", "quantize"],

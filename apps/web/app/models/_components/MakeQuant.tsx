@@ -5,10 +5,12 @@ import {
   quantFileTypes,
   tensorTypes,
   type QuantFileType,
+  type QuantizePlan,
+  type QuantizeRequest,
   type TensorRule,
   type TensorType,
 } from "@quantdeck/shared";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
@@ -17,6 +19,17 @@ import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
+import { useDebounced } from "@/lib/useDebounced";
+
+/** Types llama-quantize makes only with an importance matrix. */
+const NEEDS_IMATRIX = new Set<QuantFileType>([
+  "IQ1_S",
+  "IQ1_M",
+  "IQ2_XXS",
+  "IQ2_XS",
+  "IQ2_S",
+  "IQ2_M",
+]);
 
 type Parsed = { ok: true; rules: TensorRule[] } | { ok: false; line: number; problem: string };
 
@@ -58,28 +71,50 @@ export function MakeQuant() {
   const [source, setSource] = useState("");
   const [type, setType] = useState<QuantFileType>("Q4_K_M");
   const [dynamic, setDynamic] = useState(false);
+  const [imatrix, setImatrix] = useState(false);
+  const [outputType, setOutputType] = useState<TensorType | "">("");
+  const [embeddingType, setEmbeddingType] = useState<TensorType | "">("");
   const [rulesText, setRulesText] = useState("");
   const [name, setName] = useState("");
   const rules = parseRules(rulesText);
   const chosen = source || models.data?.models.find((m) => m.complete)?.id || "";
-  const start = useMutation({
-    mutationFn: () =>
-      agentApi.call(api.quantize, {
-        body: {
+  const request: QuantizeRequest | null =
+    rules.ok && chosen
+      ? {
           source: chosen,
           type,
-          rules: rules.ok ? rules.rules : [],
+          rules: rules.rules,
+          allowRequantize: false,
+          maxShardBytes: 50e9,
           ...(dynamic && { preset: "dynamic" as const }),
+          ...(imatrix && { imatrix: { contextSize: 512, chunks: 100 } }),
+          ...(outputType && { outputType }),
+          ...(embeddingType && { embeddingType }),
           ...(name.trim() && { name: name.trim() }),
-        },
-      }),
+        }
+      : null;
+  // The agent checks every rule against the source's tensors and sizes the result, as the
+  // user types (once the typing pauses); the same checks refuse a bad start.
+  const settled = useDebounced(request ? JSON.stringify(request) : "", 300);
+  const plan = useQuery({
+    queryKey: ["agent", "quantize", "plan", settled],
+    queryFn: () =>
+      agentApi.call(api.planQuantize, { body: JSON.parse(settled) as QuantizeRequest }),
+    enabled: settled !== "",
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
+  const planFresh = settled === (request ? JSON.stringify(request) : "") && !plan.isFetching;
+  const start = useMutation({
+    mutationFn: (body: QuantizeRequest) => agentApi.call(api.quantize, { body }),
   });
   const cancel = useMutation({
     mutationFn: (id: string) => agentApi.call(api.cancelQuantize, { params: { id } }),
   });
+  const ready = request !== null && planFresh && plan.isSuccess;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (rules.ok && chosen) start.mutate();
+    if (ready && request) start.mutate(request);
   };
 
   return (
@@ -129,6 +164,20 @@ export function MakeQuant() {
             />
           </label>
         </div>
+        <div className="flex flex-wrap gap-3">
+          <TypeSelect
+            label={t("quant.outputType")}
+            testId="quant-output-type"
+            value={outputType}
+            onChange={setOutputType}
+          />
+          <TypeSelect
+            label={t("quant.embeddingType")}
+            testId="quant-embedding-type"
+            value={embeddingType}
+            onChange={setEmbeddingType}
+          />
+        </div>
         <label className="flex items-start gap-2 text-sm">
           <input
             type="checkbox"
@@ -138,6 +187,20 @@ export function MakeQuant() {
           />
           {t("quant.preset")}
         </label>
+        <label className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            data-testid="quant-imatrix"
+            checked={imatrix}
+            onChange={(e) => setImatrix(e.target.checked)}
+          />
+          {t("quant.imatrix")}
+        </label>
+        {NEEDS_IMATRIX.has(type) && !imatrix && (
+          <p className="text-xs text-amber-700 dark:text-amber-400">
+            {t("quant.imatrix.needed", { type })}
+          </p>
+        )}
         <label className="grid gap-1 text-xs text-zinc-500">
           {t("quant.rules")}
           <textarea
@@ -155,11 +218,12 @@ export function MakeQuant() {
             {t("quant.rules.invalid", { line: rules.line, problem: rules.problem })}
           </p>
         )}
+        {rules.ok && <PlanView plan={plan.data} error={plan.error} checking={!planFresh} />}
         {start.error && <ErrorNote error={start.error} />}
         <button
           type="submit"
           data-testid="quant-start"
-          disabled={!rules.ok || !chosen || start.isPending}
+          disabled={!ready || start.isPending}
           className={`${primaryButton} justify-self-start`}
         >
           {t("quant.start")}
@@ -182,10 +246,12 @@ export function MakeQuant() {
                     {job.source} → {job.target}
                   </span>
                   <span className="text-xs text-zinc-500">
+                    {job.state === "running" && `${t(`quant.phase.${job.phase}`)} `}
                     {t(`quant.state.${job.state}`, {
                       percent: Math.round(job.progress * 100),
                     })}{" "}
                     · {t("quant.estimate", { size: formatBytes(job.estimatedBytes) })}
+                    {job.files.length > 1 && ` · ${t("quant.files", { count: job.files.length })}`}
                   </span>
                 </div>
                 {job.state === "running" && (
@@ -207,5 +273,93 @@ export function MakeQuant() {
         </div>
       )}
     </Card>
+  );
+}
+
+function TypeSelect({
+  label,
+  testId,
+  value,
+  onChange,
+}: {
+  label: string;
+  testId: string;
+  value: TensorType | "";
+  onChange: (value: TensorType | "") => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <label className="grid gap-1 text-xs text-zinc-500">
+      {label}
+      <select
+        data-testid={testId}
+        className={field}
+        value={value}
+        onChange={(e) => onChange(e.target.value as TensorType | "")}
+      >
+        <option value="" className={option}>
+          {t("quant.typeDefault")}
+        </option>
+        {tensorTypes.map((type) => (
+          <option key={type} value={type} className={option}>
+            {type}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The agent's plan: each rule's tensors, the size against the free disk, or what is wrong. */
+function PlanView({
+  plan,
+  error,
+  checking,
+}: {
+  plan: QuantizePlan | undefined;
+  error: Error | null;
+  checking: boolean;
+}) {
+  const { t } = useI18n();
+  if (checking && !plan && !error)
+    return <p className="text-xs text-zinc-500">{t("quant.plan.checking")}</p>;
+  if (error && !checking) return <ErrorNote error={error} />;
+  if (!plan) return null;
+  return (
+    <div data-testid="quant-plan" className={`grid gap-1 text-xs ${checking ? "opacity-60" : ""}`}>
+      <p>
+        {t("quant.plan.summary", {
+          target: plan.target,
+          size: formatBytes(plan.estimatedBytes),
+          free: formatBytes(plan.freeBytes),
+        })}
+        {plan.shards > 1 && ` · ${t("quant.plan.shards", { count: plan.shards })}`}
+      </p>
+      {plan.rules.length > 0 && (
+        <table className="w-fit text-left tabular-nums">
+          <thead className="text-zinc-500">
+            <tr>
+              <th className="pr-3 font-normal">{t("quant.plan.rule")}</th>
+              <th className="pr-3 font-normal">{t("quant.type")}</th>
+              <th className="font-normal">{t("quant.plan.matches")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.rules.map((rule, i) => (
+              <tr key={i} data-testid="quant-plan-rule" data-matches={rule.matches}>
+                <td className="pr-3 font-mono">
+                  {rule.pattern}
+                  {rule.fromPreset && (
+                    <span className="ml-1 text-zinc-500">({t("quant.plan.fromPreset")})</span>
+                  )}
+                </td>
+                <td className="pr-3">{rule.type}</td>
+                <td>{rule.matches}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

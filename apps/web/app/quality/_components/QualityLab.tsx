@@ -1,7 +1,14 @@
 "use client";
 
-import { api, kvCacheTypeSchema, type KvCacheType, type QualityRun } from "@quantdeck/shared";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  api,
+  kvCacheTypeSchema,
+  type KvCacheType,
+  type QualityPlan,
+  type QualityRun,
+  type QualityRunRequest,
+} from "@quantdeck/shared";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Card } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
@@ -11,6 +18,7 @@ import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import type { MessageKey } from "@/lib/i18n/messages";
+import { useDebounced } from "@/lib/useDebounced";
 import { QualityChart } from "./QualityChart";
 import { download, qualityCsv } from "./qualityExport";
 
@@ -27,28 +35,53 @@ export function QualityLab() {
   const [reference, setReference] = useState("");
   const [candidates, setCandidates] = useState<string[]>([]);
   const [kvTypes, setKvTypes] = useState<KvCacheType[]>([]);
-  const [text, setText] = useState<{ name: string; content: string } | null>(null);
+  const [textSource, setTextSource] = useState<"default" | "upload" | "file">("default");
+  const [upload, setUpload] = useState<{ name: string; content: string } | null>(null);
+  const [agentText, setAgentText] = useState("");
   const [contextSize, setContextSize] = useState(512);
   const [chunks, setChunks] = useState(20);
   const [keepLogits, setKeepLogits] = useState(false);
   const chosenReference = reference || usable[0]?.id || "";
   const queryClient = useQueryClient();
 
-  const start = useMutation({
-    mutationFn: () =>
-      agentApi.call(api.startQualityRun, {
-        body: {
+  const texts = useQuery(agentQueries.evaluationTexts());
+  const chosenAgentText = agentText || texts.data?.files[0]?.path || "";
+  const text =
+    textSource === "upload"
+      ? upload && { text: upload.content }
+      : textSource === "file"
+        ? chosenAgentText && { textPath: chosenAgentText }
+        : {};
+  const request: QualityRunRequest | null =
+    chosenReference && text && candidates.length + kvTypes.length > 0
+      ? {
           reference: chosenReference,
           candidates: [
             ...candidates.map((model) => ({ model, kvCacheType: "f16" as const })),
             ...kvTypes.map((kvCacheType) => ({ model: chosenReference, kvCacheType })),
           ],
-          text: text?.content ?? "",
+          ...text,
           contextSize,
           chunks,
           keepLogits,
-        },
-      }),
+        }
+      : null;
+  // What the run would take (the logits file against the free disk, or logits to reuse),
+  // asked once the form settles; an upload is named by its size, not sent with each check.
+  const planKey = request
+    ? JSON.stringify({ ...request, text: upload && `${upload.name}:${upload.content.length}` })
+    : "";
+  const settledKey = useDebounced(planKey, 300);
+  const settledRequest = settledKey === planKey ? request : null;
+  const plan = useQuery({
+    queryKey: ["agent", "quality", "plan", settledKey],
+    queryFn: () => agentApi.call(api.planQualityRun, { body: settledRequest! }),
+    enabled: settledRequest !== null,
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
+  const start = useMutation({
+    mutationFn: (body: QualityRunRequest) => agentApi.call(api.startQualityRun, { body }),
     // Shown at once; its progress then arrives on the quality topic.
     onSuccess: (run) =>
       queryClient.setQueryData(agentQueries.qualityRuns().queryKey, (old) =>
@@ -58,10 +91,17 @@ export function QualityLab() {
   const cancel = useMutation({
     mutationFn: (id: string) => agentApi.call(api.cancelQualityRun, { params: { id } }),
   });
-  const ready = chosenReference && text && candidates.length + kvTypes.length > 0;
+  const remove = useMutation({
+    mutationFn: (id: string) => agentApi.call(api.deleteQualityRun, { params: { id } }),
+    onSuccess: (_, id) =>
+      queryClient.setQueryData(agentQueries.qualityRuns().queryKey, (old) =>
+        old ? { runs: old.runs.filter((r) => r.id !== id) } : old,
+      ),
+  });
+  const ready = request !== null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (ready) start.mutate();
+    if (request) start.mutate(request);
   };
   const toggle = <T,>(list: T[], item: T) =>
     list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
@@ -118,25 +158,80 @@ export function QualityLab() {
               </label>
             ))}
           </fieldset>
-          <label className="grid gap-1 text-xs text-zinc-500">
-            {t("quality.text")}
-            <input
-              type="file"
-              accept=".txt,text/plain"
-              data-testid="quality-text"
-              className="text-sm"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (!file) return setText(null);
-                void file.text().then((content) => setText({ name: file.name, content }));
-              }}
-            />
-            {text && (
-              <span>
-                {t("quality.textSize", { size: formatBytes(new Blob([text.content]).size) })}
-              </span>
+          <fieldset className="grid gap-1" data-testid="quality-text-source">
+            <legend className="text-xs text-zinc-500">{t("quality.textSource")}</legend>
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="quality-text"
+                data-testid="quality-text-default"
+                checked={textSource === "default"}
+                onChange={() => setTextSource("default")}
+              />
+              {t("quality.text.default", { size: formatBytes(texts.data?.defaultBytes ?? 0) })}
+            </label>
+            <label className="flex flex-wrap items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="quality-text"
+                data-testid="quality-text-upload"
+                checked={textSource === "upload"}
+                onChange={() => setTextSource("upload")}
+              />
+              {t("quality.text.upload")}
+              <input
+                type="file"
+                accept=".txt,text/plain"
+                data-testid="quality-text"
+                className="text-sm"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  setTextSource("upload");
+                  if (!file) return setUpload(null);
+                  void file.text().then((content) => setUpload({ name: file.name, content }));
+                }}
+              />
+              {upload && textSource === "upload" && (
+                <span className="text-xs text-zinc-500">
+                  {t("quality.textSize", { size: formatBytes(new Blob([upload.content]).size) })}
+                </span>
+              )}
+            </label>
+            <label className="flex flex-wrap items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="quality-text"
+                data-testid="quality-text-agent"
+                checked={textSource === "file"}
+                onChange={() => setTextSource("file")}
+              />
+              {t("quality.text.agent")}
+              {texts.data && texts.data.files.length > 0 ? (
+                <select
+                  data-testid="quality-text-path"
+                  className={field}
+                  value={chosenAgentText}
+                  onChange={(e) => {
+                    setAgentText(e.target.value);
+                    setTextSource("file");
+                  }}
+                >
+                  {texts.data.files.map((file) => (
+                    <option key={file.path} value={file.path} className={option}>
+                      {file.path} ({formatBytes(file.bytes)})
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <span className="text-xs text-zinc-500">{t("quality.text.none")}</span>
+              )}
+            </label>
+            {texts.data && (
+              <p className="text-xs text-zinc-500">
+                {t("quality.text.agentHelp", { folders: texts.data.folders.join(", ") })}
+              </p>
             )}
-          </label>
+          </fieldset>
           <div className="flex flex-wrap gap-3">
             <label className="grid gap-1 text-xs text-zinc-500">
               {t("quality.ctx")}
@@ -169,6 +264,13 @@ export function QualityLab() {
             />
             {t("quality.keepLogits")}
           </label>
+          {request && (
+            <QualityPlanView
+              plan={plan.data}
+              error={plan.error}
+              checking={settledRequest === null || plan.isFetching}
+            />
+          )}
           {start.error && <ErrorNote error={start.error} />}
           <button
             type="submit"
@@ -181,13 +283,51 @@ export function QualityLab() {
         </form>
       </Card>
       {runs.data?.runs.map((run) => (
-        <RunCard key={run.id} run={run} onCancel={() => cancel.mutate(run.id)} />
+        <RunCard
+          key={run.id}
+          run={run}
+          onCancel={() => cancel.mutate(run.id)}
+          onDelete={() => remove.mutate(run.id)}
+        />
       ))}
     </div>
   );
 }
 
-function RunCard({ run, onCancel }: { run: QualityRun; onCancel: () => void }) {
+/** The logits file against the free disk, or the kept logits a run would reuse. */
+function QualityPlanView({
+  plan,
+  error,
+  checking,
+}: {
+  plan: QualityPlan | undefined;
+  error: Error | null;
+  checking: boolean;
+}) {
+  const { t } = useI18n();
+  if (error && !checking) return <ErrorNote error={error} />;
+  if (!plan) return <p className="text-xs text-zinc-500">{t("quality.plan.checking")}</p>;
+  return (
+    <p data-testid="quality-plan" className={`text-xs ${checking ? "opacity-60" : ""}`}>
+      {plan.reusesLogitsOf
+        ? t("quality.plan.reuse")
+        : t("quality.plan.logits", {
+            size: formatBytes(plan.logitsBytes),
+            free: formatBytes(plan.freeBytes),
+          })}
+    </p>
+  );
+}
+
+function RunCard({
+  run,
+  onCancel,
+  onDelete,
+}: {
+  run: QualityRun;
+  onCancel: () => void;
+  onDelete: () => void;
+}) {
   const { t } = useI18n();
   const state = (s: string) => t(`quality.state.${s}` as MessageKey);
   return (
@@ -199,7 +339,11 @@ function RunCard({ run, onCancel }: { run: QualityRun; onCancel: () => void }) {
         <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-500">
           <span>
             {state(run.state)} · ctx {run.contextSize} · {run.chunks} chunks ·{" "}
-            {t("quality.logits", { size: formatBytes(run.logitsBytes) })}
+            {run.text.source === "file"
+              ? run.text.name
+              : t(`quality.textLabel.${run.text.source}` as MessageKey)}{" "}
+            · {t("quality.logits", { size: formatBytes(run.logitsBytes) })}
+            {run.logitsReusedFrom && ` (${t("quality.reused")})`}
           </span>
           <span className="flex gap-2">
             {run.state === "running" && (
@@ -223,6 +367,16 @@ function RunCard({ run, onCancel }: { run: QualityRun; onCancel: () => void }) {
             >
               {t("quality.export")} JSON
             </button>
+            {run.state !== "running" && (
+              <button
+                type="button"
+                data-testid="quality-delete"
+                className={secondaryButton}
+                onClick={onDelete}
+              >
+                {t("quality.delete")}
+              </button>
+            )}
           </span>
         </div>
         {run.error && <ErrorNote error={{ code: "toolFailed", ...run.error }} />}
