@@ -1,7 +1,7 @@
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
 import { runDashboardExpectingExit, startDashboard } from "@quantdeck/web/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestNetns } from "../support/netns.js";
+import { TestNetns } from "@quantdeck/agent/testing/netns";
 
 // The dashboard's server in front of the agent, reached from "another machine": a network
 // namespace on a private veth link, made and removed here.

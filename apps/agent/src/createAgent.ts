@@ -38,6 +38,8 @@ import { ResourceSampler } from "./monitor/ResourceSampler.js";
 import { readGgufHeader } from "./models/readGgufHeader.js";
 import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
 import { GenerationQueue } from "./runtime/GenerationQueue.js";
+import { Boxes } from "./boxes/Boxes.js";
+import { RpcWorker } from "./boxes/RpcWorker.js";
 import { QualityRuns } from "./quality/QualityRuns.js";
 import { QuantizeJobs } from "./quality/QuantizeJobs.js";
 import { Runtime } from "./runtime/Runtime.js";
@@ -123,7 +125,18 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     },
     config.maxQueue,
   );
-  const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores());
+  // Other agents this one manages, and this one as a worker of another's split model.
+  const boxes = new Boxes(db, `${hostname()} (${config.dataDir})`);
+  const rpcWorker = new RpcWorker({
+    host: config.rpc.host,
+    port: config.rpc.port,
+    cacheDir: join(config.dataDir, "rpc-cache"),
+    threads: readPhysicalCores(),
+    serverPath: () => engines.tool("ggml-rpc-server"),
+    freeVramBytes: async () =>
+      (await detectNvidiaGpus()).gpus.reduce((sum, gpu) => sum + gpu.vramFreeBytes, 0),
+  });
+  const runtime = new Runtime(registry, supervisor, queue, readPhysicalCores(), boxes);
 
   const probe = cacheProbe(() =>
     probeHardware({
@@ -276,6 +289,8 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     engines,
     quantize,
     quality,
+    boxes,
+    rpcWorker,
     websocketClients: () => hub.clientCount,
   });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -296,7 +311,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
       sampler.stop();
       downloads.close();
       hub.close();
-      await Promise.all([quantize.close(), quality.close()]);
+      await Promise.all([quantize.close(), quality.close(), runtime.close(), rpcWorker.close()]);
       await Promise.all([server?.close(), supervisor.stop()]);
       keys.store.close();
       db.close();

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { isLoopbackHost } from "./api/security/hostChecks.js";
+import { isLoopbackHost, isPrivateAddress } from "./api/security/hostChecks.js";
 import { isExecutableFile } from "./util/isExecutableFile.js";
 import type { DownloadSettings } from "./downloads/JobRun.js";
 
@@ -47,6 +47,8 @@ export interface AgentConfig {
   llamaServerPath: string | undefined;
   /** Folders whose text files quality runs and importance matrices may read by path. Defaults to <dataDir>/texts. */
   textDirs: string[];
+  /** Where this box's ggml-rpc-server listens when a serving box asks for it: loopback unless set (QUANTDECK_RPC_HOST, QUANTDECK_RPC_PORT). */
+  rpc: { host: string; port: number };
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -72,6 +74,9 @@ const envSchema = z.object({
   QUANTDECK_MAX_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   QUANTDECK_EXTRA_MODEL_DIRS: z.string().optional(),
   QUANTDECK_TEXT_DIRS: z.string().optional(),
+  QUANTDECK_RPC_HOST: z.string().min(1).default("127.0.0.1"),
+  QUANTDECK_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(50052),
+  QUANTDECK_RPC_ALLOW_PUBLIC: z.enum(["0", "1", "true", "false"]).optional(),
   HF_HUB_CACHE: z.string().min(1).optional(),
   HF_HOME: z.string().min(1).optional(),
   HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
@@ -148,6 +153,15 @@ export function loadConfig(
       "Point it at a llama-server binary (e.g. ~/llama.cpp/build/bin/llama-server), or unset it to use Quantdeck's own build.",
     );
   }
+  const rpcHost = e.QUANTDECK_RPC_HOST.trim();
+  const allowPublic =
+    e.QUANTDECK_RPC_ALLOW_PUBLIC === "1" || e.QUANTDECK_RPC_ALLOW_PUBLIC === "true";
+  if (!isPrivateAddress(rpcHost) && !allowPublic) {
+    throw new ConfigError(
+      `Refusing to serve llama.cpp's RPC on ${rpcHost}: it is not a loopback or private address.`,
+      "llama.cpp's RPC protocol has no authentication: anyone who reaches the port can run code on this box's devices and read what they hold. Use a private network, a VPN or an SSH tunnel (see the README), or set QUANTDECK_RPC_ALLOW_PUBLIC=1 to take that risk.",
+    );
+  }
   if (token && token.length < MIN_TOKEN_LENGTH) {
     throw new ConfigError(
       `QUANTDECK_TOKEN is too short (${token.length} characters).`,
@@ -168,6 +182,7 @@ export function loadConfig(
     gpu: e.QUANTDECK_GPU,
     maxQueue: e.QUANTDECK_MAX_QUEUE,
     extraModelDirs: folderList(e.QUANTDECK_EXTRA_MODEL_DIRS),
+    rpc: { host: rpcHost, port: e.QUANTDECK_RPC_PORT },
     textDirs: e.QUANTDECK_TEXT_DIRS ? folderList(e.QUANTDECK_TEXT_DIRS) : [join(dataDir, "texts")],
     downloads: {
       connections: e.QUANTDECK_DOWNLOAD_CONNECTIONS,

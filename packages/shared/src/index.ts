@@ -9,6 +9,7 @@ export * from "./protocol/quantize";
 export * from "./protocol/quality";
 export * from "./protocol/runtime";
 export * from "./protocol/keys";
+export * from "./protocol/boxes";
 export * from "./seed/index";
 export * from "./protocol/hardware";
 export * from "./protocol/planner";

@@ -1,3 +1,6 @@
+import type { Boxes } from "../boxes/Boxes.js";
+import type { RpcWorker } from "../boxes/RpcWorker.js";
+import { boxRoutes } from "./routes/boxRoutes.js";
 import {
   api,
   SESSION_COOKIE,
@@ -59,6 +62,8 @@ export interface HttpAppDeps {
   engines: EngineManager;
   quantize: QuantizeJobs;
   quality: QualityRuns;
+  boxes: Boxes;
+  rpcWorker: RpcWorker;
   websocketClients: () => number;
 }
 
@@ -175,6 +180,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
   qualityRoutes(app, deps.quantize, deps.quality);
+  boxRoutes(app, deps.boxes, deps.rpcWorker);
   keyRoutes(app, deps.keys.store);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);

@@ -22,6 +22,7 @@ const RECIPE: ResolvedLoadOptions = {
   priority: "normal",
   parallel: 1,
   cpuMoeLayers: null,
+  workers: [],
 };
 
 const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];

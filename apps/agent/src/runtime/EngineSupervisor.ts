@@ -31,6 +31,8 @@ export interface LoadTarget {
   model: LocalModel;
   options: ResolvedLoadOptions;
   warnings: RuntimeWarning[];
+  /** Worker boxes' RPC servers holding part of the model (llama-server's --rpc). */
+  rpc?: { servers: string[]; tensorSplit: number[] } | undefined;
 }
 
 type GenerateRequest = Omit<Extract<EngineRequest, { type: "generate" }>, "type" | "id">;
@@ -67,6 +69,11 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
   private readonly badModels = new Set<string>();
   private readonly pending = new Map<string, Pending>();
   private restarts = 0;
+  /**
+   * Names the cause of a crash when something outside the engine knows it: a worker box of
+   * a split model that went away. Its answer replaces the generic crash error.
+   */
+  explainCrash: (() => Promise<AgentError | null>) | null = null;
   private nextId = 0;
   private stopping = false;
   private lock: Promise<unknown> = Promise.resolve();
@@ -237,7 +244,13 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     this.setState("loading");
     try {
       const { info } = await this.request<Extract<EngineEvent, { type: "loaded" }>>(
-        { type: "load", modelPath: target.model.path, options: target.options, gpu: this.gpu },
+        {
+          type: "load",
+          modelPath: target.model.path,
+          options: target.options,
+          gpu: this.gpu,
+          rpc: target.rpc ?? null,
+        },
         (event) => {
           if (event.type === "loadProgress") this.reportProgress(event.progress);
           return event.type === "loaded";
@@ -293,7 +306,9 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     if (this.stopping) return;
     const cause = signal ? `engine killed by ${signal}` : `engine exited with code ${code}`;
     log.error("engine died", { cause, model: this.loaded?.id ?? this.loading?.model.id });
-    const error = engineCrashed(cause);
+    const split = Boolean(this.loadedTarget?.rpc ?? this.loading?.rpc);
+    const explained = split ? await this.explainCrash?.().catch(() => null) : null;
+    const error = explained ?? engineCrashed(cause);
     for (const pending of this.pending.values()) pending.fail(error);
     this.pending.clear();
     this.lastError = error.apiError;
@@ -307,7 +322,8 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
         log.warn("model marked bad", { model: crashedLoading.model.id, crashes });
       }
     }
-    const reload = crashedLoading ? null : this.loadedTarget;
+    // A split model is loaded again by its runtime once its workers answer again.
+    const reload = crashedLoading || split ? null : this.loadedTarget;
     this.loaded = null;
     this.loadedTarget = null;
     this.setState("restarting");

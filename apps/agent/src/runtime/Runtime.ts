@@ -17,17 +17,39 @@ import type { ToolPiece } from "./tools/ToolOutputReader.js";
 import { resolveLoadOptions } from "./resolveLoadOptions.js";
 import { AgentError } from "../errors/AgentError.js";
 import { modelNotLoaded } from "../errors/commonErrors.js";
+import { log } from "../util/log.js";
+
+/** How often a split model whose worker was lost tries to load again. */
+const REJOIN_INTERVAL_MS = 5_000;
+
+/** The boxes a split model's layers go to (Boxes, in the agent). */
+export interface WorkerPool {
+  acquireWorkers(names: string[]): Promise<{ servers: string[]; tensorSplit: number[] }>;
+  releaseWorkers(names: string[]): Promise<void>;
+  unreachableWorkers(names: string[]): Promise<string[]>;
+}
 
 /** What the API layer calls: models by id, loading with the recipe's rules, generations. */
 export class Runtime {
   private readonly pieceListeners = new Map<string, Set<(piece: ToolPiece) => void>>();
+
+  /** The worker boxes the loaded (or loading) model is split across. */
+  private workerBoxes: string[] = [];
+  /** The loaded split model's request, to repeat when a lost worker is back. */
+  private splitLoad: { id: string; options: LoadOptions } | null = null;
+  /** A split model waiting for its workers, after one was lost. */
+  private rejoining: { id: string; options: LoadOptions } | null = null;
+  private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly registry: ModelRegistry,
     private readonly supervisor: EngineSupervisor,
     private readonly queue: GenerationQueue,
     private readonly physicalCores: number,
-  ) {}
+    private readonly workers: WorkerPool | null = null,
+  ) {
+    if (workers) supervisor.explainCrash = () => this.explainCrash();
+  }
 
   // What the routes need, so that none reaches through the runtime to its parts.
 
@@ -46,8 +68,74 @@ export class Runtime {
     return this.supervisor.loadedModel?.id ?? null;
   }
 
-  unload(): Promise<void> {
-    return this.supervisor.unload();
+  async unload(): Promise<void> {
+    this.stopRejoining();
+    this.splitLoad = null;
+    await this.supervisor.unload();
+    await this.releaseWorkers();
+  }
+
+  /** The agent is stopping: the workers' RPC servers stop with it. */
+  async close(): Promise<void> {
+    this.stopRejoining();
+    this.splitLoad = null;
+    await this.releaseWorkers();
+  }
+
+  private stopRejoining() {
+    this.rejoining = null;
+    clearTimeout(this.rejoinTimer);
+  }
+
+  /** A crash of a split model: which box went away, and a reload once it is back. */
+  private async explainCrash(): Promise<AgentError | null> {
+    const lost = await this.lostWorkers();
+    if (lost.length === 0) return null;
+    log.warn("worker boxes lost", { boxes: lost.join(", ") });
+    this.rejoining = this.splitLoad;
+    this.scheduleRejoin();
+    return new AgentError({
+      code: "rpcFailed",
+      title: `Box ${lost.join(", ")} stopped serving its part of the model`,
+      hint: "The model is loaded again once the box answers; check its agent and link (quantdeck box test).",
+    });
+  }
+
+  private scheduleRejoin() {
+    const split = this.rejoining;
+    if (!split) return;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = setTimeout(() => {
+      if (this.rejoining !== split) return; // loaded or unloaded by hand since
+      this.loadModel(split.id, split.options).then(
+        () => {
+          if (this.rejoining === split) this.rejoining = null;
+          log.info("split model loaded again", { model: split.id });
+        },
+        (error: unknown) => {
+          log.warn("split model not loaded again yet", { model: split.id, error: String(error) });
+          this.scheduleRejoin();
+        },
+      );
+    }, REJOIN_INTERVAL_MS);
+    this.rejoinTimer.unref();
+  }
+
+  /** Stops the RPC servers the split model's workers run (unload, another load, the agent stopping). */
+  async releaseWorkers(): Promise<void> {
+    const names = this.workerBoxes;
+    this.workerBoxes = [];
+    if (names.length > 0) await this.workers?.releaseWorkers(names);
+  }
+
+  /**
+   * Which worker boxes of the loaded model no longer serve it, for an error that names
+   * them: a generation or the engine failed, and the cause may be a box.
+   */
+  async lostWorkers(): Promise<string[]> {
+    return this.workerBoxes.length > 0 && this.workers
+      ? this.workers.unreachableWorkers(this.workerBoxes)
+      : [];
   }
 
   /** Stops a generation; false when it is not running or waiting. */
@@ -122,6 +210,11 @@ export class Runtime {
   }
 
   async load(id: string, options: LoadOptions): Promise<LoadedModel> {
+    this.stopRejoining();
+    return this.loadModel(id, options);
+  }
+
+  private async loadModel(id: string, options: LoadOptions): Promise<LoadedModel> {
     const model = await this.findModel(id);
     if (!model.complete) {
       const { count = 0, present = 0 } = model.shards ?? {};
@@ -139,7 +232,34 @@ export class Runtime {
       });
     }
     const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
-    return this.supervisor.load({ model, ...resolved });
+    const workers = resolved.options.workers;
+    // Another load replaces the model: the old split's workers are let go either way.
+    await this.releaseWorkers();
+    if (workers.length === 0) return this.supervisor.load({ model, ...resolved });
+    if (!this.workers || this.supervisor.status().engine.kind !== "llama-server")
+      throw new AgentError({
+        code: "invalidLoadOptions",
+        title: "Splitting a model across boxes needs the llama-server engine",
+        hint: "Build llama-server in Settings → Engine (a few minutes, offline), or load without workers.",
+      });
+    this.splitLoad = null;
+    const plan = await this.workers.acquireWorkers(workers);
+    this.workerBoxes = workers;
+    try {
+      const loaded = await this.supervisor.load({ model, ...resolved, rpc: plan });
+      this.splitLoad = { id, options };
+      return loaded;
+    } catch (error) {
+      const lost = await this.lostWorkers();
+      await this.releaseWorkers();
+      if (lost.length > 0)
+        throw new AgentError({
+          code: "rpcFailed",
+          title: `Box ${lost.join(", ")} stopped serving its part of ${model.fileName}`,
+          hint: "Check the box and its agent (quantdeck box test), then load again.",
+        });
+      throw error;
+    }
   }
 
   /** For the OpenAI API: naming a model on disk that is not loaded loads it with defaults. */

@@ -22,7 +22,15 @@ export type EnginePrompt =
   { mode: "chat"; messages: PlainMessage[] } | { mode: "raw"; text: string };
 
 export type EngineRequest =
-  | { type: "load"; id: string; modelPath: string; options: ResolvedLoadOptions; gpu: GpuMode }
+  | {
+      type: "load";
+      id: string;
+      modelPath: string;
+      options: ResolvedLoadOptions;
+      gpu: GpuMode;
+      /** Worker boxes' RPC servers and their shares (llama-server only). */
+      rpc: { servers: string[]; tensorSplit: number[] } | null;
+    }
   | { type: "unload"; id: string }
   | {
       type: "generate";

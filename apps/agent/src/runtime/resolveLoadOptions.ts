@@ -72,7 +72,8 @@ export function resolveLoadOptions(
   return {
     options: {
       contextSize,
-      gpuLayers: options.gpuLayers ?? "auto",
+      // Split across boxes: every layer goes to the workers' devices unless asked otherwise.
+      gpuLayers: options.gpuLayers ?? (options.workers?.length ? "max" : "auto"),
       kvCacheKeyType,
       kvCacheValueType,
       flashAttention,
@@ -83,6 +84,7 @@ export function resolveLoadOptions(
       priority: options.priority ?? "normal",
       parallel: options.parallel ?? 1,
       cpuMoeLayers: options.cpuMoeLayers ?? null,
+      workers: options.workers ?? [],
     },
     warnings,
   };

@@ -70,6 +70,13 @@ const MIGRATIONS: string[] = [
   // chunks): a later run with the same finds the logits a run kept.
   `ALTER TABLE quality_runs ADD COLUMN logits_key TEXT;
    CREATE INDEX quality_runs_logits_key ON quality_runs (logits_key);`,
+  // Other agents this one manages; their tokens stay here (the file is this user's only).
+  `CREATE TABLE boxes (
+     name TEXT PRIMARY KEY,
+     url TEXT NOT NULL,
+     token TEXT,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -24,10 +24,23 @@ export interface RunningAgent {
  * Starts the built agent (dist/main.js) as its own process on a free port with a fresh data
  * folder, and resolves once it is listening. Tests talk to it over real HTTP/WebSocket.
  */
-export async function startAgent(options: { env?: Record<string, string>; args?: string[] } = {}) {
+export async function startAgent(
+  options: {
+    env?: Record<string, string>;
+    args?: string[];
+    /** A network namespace to run it in (another box on a private link). */
+    netns?: string;
+    /** Sent with every request of `api`, e.g. the agent's token. */
+    headers?: Record<string, string>;
+  } = {},
+) {
   const dataDir =
     options.env?.QUANTDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "quantdeck-agent-"));
-  const child = spawn(process.execPath, [AGENT_ENTRY, ...(options.args ?? [])], {
+  const command = [process.execPath, AGENT_ENTRY, ...(options.args ?? [])];
+  // `ip netns exec` execs the agent in place: the child's pid is the agent's.
+  if (options.netns) command.unshift("ip", "netns", "exec", options.netns);
+  const [file = process.execPath, ...args] = command;
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       QUANTDECK_PORT: "0",
@@ -64,7 +77,7 @@ export async function startAgent(options: { env?: Record<string, string>; args?:
     port: Number(new URL(url).port),
     dataDir,
     process: child,
-    api: testApiClient(url),
+    api: testApiClient(url, options.headers),
     output: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

@@ -11,6 +11,14 @@ import {
   downloadsResponseSchema,
   startDownloadRequestSchema,
 } from "../protocol/downloads";
+import {
+  addBoxRequestSchema,
+  boxCheckSchema,
+  boxSchema,
+  rpcRequestSchema,
+  rpcStatusSchema,
+  updateBoxRequestSchema,
+} from "../protocol/boxes";
 import { hardwareInfoSchema } from "../protocol/hardware";
 import { apiKeysResponseSchema, createdKeySchema, createKeyRequestSchema } from "../protocol/keys";
 import { localModelsResponseSchema, quantMixSchema } from "../protocol/models";
@@ -183,6 +191,56 @@ export const api = {
     path: "/api/quality/runs/:id/cancel",
     params: idParams,
     response: qualityRunSchema,
+  }),
+
+  /** Other agents this one manages; tokens are never sent back. */
+  boxes: defineRoute({
+    method: "GET",
+    path: "/api/boxes",
+    response: z.object({ boxes: z.array(boxSchema) }),
+  }),
+  /** Adds a box and tests it (201); its check says what was found. */
+  addBox: defineRoute({
+    method: "POST",
+    path: "/api/boxes",
+    body: addBoxRequestSchema,
+    response: boxSchema,
+    status: 201,
+  }),
+  /** Renames a box, or changes its URL or token (null removes the token). */
+  updateBox: defineRoute({
+    method: "PUT",
+    path: "/api/boxes/:name",
+    params: z.object({ name: z.string().min(1).max(63) }),
+    body: updateBoxRequestSchema,
+    response: boxSchema,
+  }),
+  deleteBox: defineRoute({
+    method: "DELETE",
+    path: "/api/boxes/:name",
+    params: z.object({ name: z.string().min(1).max(63) }),
+    response: deletedSchema,
+  }),
+  /** Reachable, protocol, token, hardware and what it runs. */
+  testBox: defineRoute({
+    method: "POST",
+    path: "/api/boxes/:name/test",
+    params: z.object({ name: z.string().min(1).max(63) }),
+    response: boxCheckSchema,
+  }),
+  /** This box's RPC server, for a head that splits a model across boxes. */
+  rpcStatus: defineRoute({ method: "GET", path: "/api/rpc", response: rpcStatusSchema }),
+  startRpc: defineRoute({
+    method: "POST",
+    path: "/api/rpc/start",
+    body: rpcRequestSchema,
+    response: rpcStatusSchema,
+  }),
+  stopRpc: defineRoute({
+    method: "POST",
+    path: "/api/rpc/stop",
+    body: rpcRequestSchema,
+    response: rpcStatusSchema,
   }),
 
   runtime: defineRoute({ method: "GET", path: "/api/runtime", response: runtimeStatusSchema }),

@@ -59,6 +59,13 @@ export const ERROR_STATUS = {
   modelExists: 409,
   toolMissing: 409,
   toolFailed: 500,
+  // Boxes
+  unknownBox: 404,
+  boxExists: 409,
+  boxUnreachable: 502,
+  boxUnauthorized: 502,
+  rpcBusy: 409,
+  rpcFailed: 502,
   internal: 500,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503>;
 

@@ -37,6 +37,11 @@ export const loadOptionsSchema = z.object({
   parallel: z.number().int().min(1).max(16).optional(),
   /** MoE layers whose routed experts stay in RAM (`--n-cpu-moe`); llama-server engine only. Defaults to none. */
   cpuMoeLayers: z.number().int().min(0).max(1000).optional(),
+  /**
+   * Boxes that hold part of the model through llama.cpp's RPC (their agents start
+   * ggml-rpc-server for this load); llama-server engine only. Defaults to none.
+   */
+  workers: z.array(z.string().min(1).max(63)).max(8).optional(),
 });
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
 
@@ -54,6 +59,8 @@ export const resolvedLoadOptionsSchema = z.object({
   priority: processPrioritySchema,
   parallel: z.number().int(),
   cpuMoeLayers: z.number().int().nullable().default(null),
+  /** Worker boxes by name, as asked. */
+  workers: z.array(z.string()).default([]),
 });
 export type ResolvedLoadOptions = z.infer<typeof resolvedLoadOptionsSchema>;
 

@@ -9,6 +9,27 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 4 && h.startsWith("127.");
 }
 
+/**
+ * Whether an IP address is loopback or on a private network (RFC 1918, CGNAT's 100.64/10
+ * as Tailscale uses, IPv6 unique-local fc00::/7): where llama.cpp's unauthenticated RPC may
+ * listen. Every interface (0.0.0.0, ::) and host names count as public.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const a = address.toLowerCase().replace(/^\[|\]$/g, "");
+  if (isLoopbackHost(a)) return true;
+  if (isIP(a) === 4) {
+    const [x = 0, y = 0] = a.split(".").map(Number);
+    return (
+      x === 10 ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 100 && y >= 64 && y <= 127)
+    );
+  }
+  if (isIP(a) === 6) return /^f[cd][0-9a-f]{2}:/.test(a);
+  return false;
+}
+
 /** The host name of a `Host` header value (`name:port`, `[v6]:port`), lower-cased; undefined if malformed. */
 export function hostNameOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;

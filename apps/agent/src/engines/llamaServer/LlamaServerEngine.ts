@@ -109,7 +109,7 @@ export class LlamaServerEngine
     const { metadata, anatomy } = await readModelHeaders(request.modelPath);
     const process = await LlamaServerProcess.start(this.serverPath, (port) => [
       ...llamaServerArgs(request.modelPath, request.options, port),
-      ...(request.gpu === false ? ["--device", "none"] : []),
+      ...rpcArgs(request),
     ]);
     this.starting = process;
     this.emit("event", { type: "loadProgress", id: request.id, progress: 0 });
@@ -251,4 +251,24 @@ export class LlamaServerEngine
 
 function text(value: unknown, fallback: string): string {
   return typeof value === "string" ? value : fallback;
+}
+
+/**
+ * Worker boxes' RPC servers, each a device llama.cpp offloads layers to, in the planned
+ * shares. With the GPU off only they are devices; otherwise the local GPUs come first.
+ */
+function rpcArgs(request: LoadRequest): string[] {
+  const rpc = request.rpc;
+  if (!rpc || rpc.servers.length === 0) return request.gpu === false ? ["--device", "none"] : [];
+  return [
+    ...["--rpc", rpc.servers.join(",")],
+    ...(request.gpu === false
+      ? [
+          "--device",
+          rpc.servers.map((_, i) => `RPC${i}`).join(","),
+          "--tensor-split",
+          rpc.tensorSplit.join(","),
+        ]
+      : []),
+  ];
 }

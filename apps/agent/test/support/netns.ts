@@ -65,6 +65,14 @@ export class TestNetns {
     );
   }
 
+  /** A command run inside the namespace; its output. */
+  exec(command: string, ...args: string[]): string {
+    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], {
+      encoding: "utf8",
+      stdio: "pipe",
+    });
+  }
+
   remove(): void {
     for (const args of [
       ["link", "del", this.hostLink],

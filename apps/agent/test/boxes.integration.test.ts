@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { demoDeepseek2Shape, synthesizeModel, tinyLlamaShape } from "@quantdeck/gguf-synth";
+import { api, hardwareInfoSchema, type ApiCallError } from "@quantdeck/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ENGINE_BUILD_TIMEOUT_MS,
+  ENGINE_CACHE,
+  engineBuilder,
+  startEngineAgent,
+} from "./support/engineBuild.js";
+import { TestNetns } from "./support/netns.js";
+import { runAgentExpectingExit, startAgent, type RunningAgent } from "./support/startAgent.js";
+import { TestSocket } from "./support/wsClient.js";
+
+// Several boxes on one machine: two workers, each an agent in its own network namespace
+// joined to this one by a veth link (10.232.0.x and 10.233.0.x exist only inside the test),
+// and a serving agent ("head") here that manages them and splits models across them with
+// llama.cpp's RPC.
+const models = mkdtempSync(join(tmpdir(), "quantdeck-boxes-"));
+const TOKENS = ["w1-token-0123456789abcdef", "w2-token-0123456789abcdef"];
+let links: TestNetns[] = [];
+let workers: RunningAgent[] = [];
+let head: RunningAgent;
+
+const startWorker = (link: TestNetns, token: string) =>
+  startAgent({
+    netns: link.name,
+    headers: { authorization: `Bearer ${token}` },
+    env: {
+      QUANTDECK_HOST: link.address,
+      QUANTDECK_TOKEN: token,
+      QUANTDECK_RPC_HOST: link.address,
+      QUANTDECK_GPU: "off",
+      QUANTDECK_ENGINE_DIR: ENGINE_CACHE,
+      QUANTDECK_NO_DEMO_MODEL: "1",
+    },
+  });
+
+beforeAll(async () => {
+  synthesizeModel({ path: join(models, "llama.gguf"), shape: tinyLlamaShape });
+  synthesizeModel({ path: join(models, "ds.gguf"), shape: demoDeepseek2Shape });
+  await engineBuilder.build();
+  links = [TestNetns.create(232), TestNetns.create(233)];
+  workers = await Promise.all(links.map((link, i) => startWorker(link, TOKENS[i] ?? "")));
+  head = await startEngineAgent("llama-server", models);
+}, ENGINE_BUILD_TIMEOUT_MS);
+afterAll(async () => {
+  await Promise.all([head?.stop(), ...workers.map((w) => w.stop())]);
+  for (const link of links) link.remove();
+  rmSync(models, { recursive: true, force: true });
+});
+
+const greedy = (prompt: string) => ({
+  request: { mode: "raw" as const, prompt, sampling: { maxTokens: 24, temperature: 0 } },
+});
+
+describe("boxes", () => {
+  it("adds boxes, tells a wrong token from a good one, relays, and never hands a token out", async () => {
+    const w1 = await head.api.call(api.addBox, {
+      body: { name: "w1", url: workers[0]?.url ?? "", token: TOKENS[0] },
+    });
+    expect(w1.check).toMatchObject({ reachable: true, auth: "ok", compatible: true });
+    expect(w1.check?.summary?.ramBytes).toBeGreaterThan(0);
+    await head.api.call(api.addBox, {
+      body: { name: "w2", url: workers[1]?.url ?? "", token: TOKENS[1] },
+    });
+    const wrong = await head.api.call(api.addBox, {
+      body: { name: "wrong", url: workers[1]?.url ?? "", token: "not-the-token-at-all" },
+    });
+    expect(wrong.check).toMatchObject({ reachable: true, auth: "wrong" });
+    const nobody = await head.api.call(api.addBox, {
+      body: { name: "nobody", url: "http://10.233.0.9:7700" },
+    });
+    expect(nobody.check?.reachable).toBe(false);
+
+    // Through the head, as the dashboard does: the box's own answer.
+    const relayed = await fetch(`${head.url}/api/boxes/w1/relay/api/hardware`);
+    expect(relayed.status).toBe(200);
+    expect(hardwareInfoSchema.safeParse(await relayed.json()).success).toBe(true);
+    const refused = await fetch(`${head.url}/api/boxes/wrong/relay/api/hardware`);
+    expect(refused.status).toBe(502);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      "boxUnauthorized",
+    );
+    expect(
+      (await fetch(`${head.url}/api/boxes/w1/relay/api/boxes/w2/relay/api/status`)).status,
+    ).toBe(404);
+
+    const everything = JSON.stringify([
+      await head.api.call(api.boxes),
+      await head.api.call(api.testBox, { params: { name: "w1" } }),
+    ]);
+    for (const token of [...TOKENS, "not-the-token-at-all"]) {
+      expect(everything).not.toContain(token);
+      expect(head.output()).not.toContain(token);
+    }
+    await head.api.call(api.updateBox, { params: { name: "wrong" }, body: { name: "renamed" } });
+    await head.api.call(api.deleteBox, { params: { name: "renamed" } });
+    await head.api.call(api.deleteBox, { params: { name: "nobody" } });
+    expect((await head.api.call(api.boxes)).boxes.map((b) => b.name)).toEqual(["w1", "w2"]);
+  });
+
+  it("binds RPC to the configured address only, for one head at a time", async () => {
+    const [link] = links;
+    const [worker] = workers;
+    if (!link || !worker) throw new Error("no worker");
+    const status = await worker.api.call(api.startRpc, { body: { head: "tester" } });
+    expect(status).toMatchObject({ running: true, endpoint: `${link.address}:50052` });
+    const listening = link
+      .exec("ss", "-ltnH")
+      .split("\n")
+      .map((line) => line.split(/\s+/)[3]);
+    expect(listening).toContain(`${link.address}:50052`);
+    expect(listening).not.toContain("0.0.0.0:50052");
+    expect(listening).not.toContain("*:50052");
+    const busy = await worker.api
+      .call(api.startRpc, { body: { head: "someone else" } })
+      .catch((e: unknown) => (e as ApiCallError).apiError);
+    expect(busy).toMatchObject({ code: "rpcBusy" });
+    expect((await worker.api.call(api.stopRpc, { body: { head: "tester" } })).running).toBe(false);
+    expect(link.exec("ss", "-ltnH")).not.toContain(":50052");
+
+    const refused = await runAgentExpectingExit({ QUANTDECK_RPC_HOST: "0.0.0.0" });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/Refusing to serve llama\.cpp's RPC on 0\.0\.0\.0/);
+  });
+
+  it("splits a model across two boxes with the same greedy output as one box", async () => {
+    for (const model of ["llama.gguf", "ds.gguf"]) {
+      await head.api.call(api.load, {
+        body: { model, options: { threads: 2, contextSize: 512 } },
+      });
+      const alone = await head.api.call(api.generate, { body: greedy("The heptagon spins") });
+      await head.api.call(api.load, {
+        body: { model, options: { threads: 2, contextSize: 512, workers: ["w1", "w2"] } },
+      });
+      for (const worker of workers)
+        expect((await worker.api.call(api.rpcStatus)).running).toBe(true);
+      const split = await head.api.call(api.generate, { body: greedy("The heptagon spins") });
+      expect(split.text, model).toBe(alone.text);
+      expect(split.stats.generatedTokens).toBe(alone.stats.generatedTokens);
+      await head.api.call(api.unload);
+      // Unloading stops the RPC servers it started.
+      for (const worker of workers)
+        expect((await worker.api.call(api.rpcStatus)).running).toBe(false);
+    }
+  });
+
+  it("names the box whose RPC server dies mid-answer, stays up, and loads again once it is back", async () => {
+    await head.api.call(api.load, {
+      body: { model: "ds.gguf", options: { threads: 2, contextSize: 8192, workers: ["w1", "w2"] } },
+    });
+    const socket = await TestSocket.open(head.url.replace("http", "ws") + "/api/ws");
+    await socket.hello();
+    socket.send({
+      type: "generate",
+      requestId: "long",
+      request: { mode: "raw", prompt: "Once upon a time", sampling: { maxTokens: 6000 } },
+    });
+    await socket.until(
+      (m) => m.type === "event" && m.topic === "generations" && m.data.kind === "text",
+      30_000,
+    );
+    // The second worker's ggml-rpc-server goes (found by its address: a namespace does not
+    // hide processes); its agent stays.
+    links[1]?.exec("pkill", "-KILL", "-f", `ggml-rpc-server -H ${links[1].address} `);
+    const failed = await socket.until(
+      (m) => m.type === "event" && m.topic === "generations" && m.data.kind === "failed",
+      30_000,
+    );
+    socket.close();
+    const error =
+      failed.type === "event" && failed.topic === "generations" && failed.data.kind === "failed"
+        ? failed.data.error
+        : null;
+    expect(error).toMatchObject({ code: "rpcFailed" });
+    expect(error?.title).toMatch(/^Box w2 stopped serving its part of the model/);
+    expect((await head.api.call(api.health)).ok).toBe(true);
+    // The worker's agent is up, so the head loads the split model again by itself.
+    await expect
+      .poll(async () => (await head.api.call(api.runtime)).state, { timeout: 60_000 })
+      .toBe("ready");
+    expect((await head.api.call(api.runtime)).model?.options.workers).toEqual(["w1", "w2"]);
+    const again = await head.api.call(api.generate, { body: greedy("Again") });
+    expect(again.stats.generatedTokens).toBeGreaterThan(0);
+    await head.api.call(api.unload);
+  });
+});

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** A box's name: how the dashboard, the CLI (`--box NAME`) and load requests call it. */
+export const boxNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, '.', '_' and '-', up to 63");
+
+/** Another agent this one manages: its token stays in the agent, never sent back. */
+export const addBoxRequestSchema = z.object({
+  name: boxNameSchema,
+  /** The agent's base URL, e.g. http://10.0.0.2:7700 (an SSH tunnel's http://127.0.0.1:17700). */
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  /** The box's QUANTDECK_TOKEN, or an admin key of it. */
+  token: z.string().min(1).max(512).optional(),
+});
+export type AddBoxRequest = z.infer<typeof addBoxRequestSchema>;
+
+export const updateBoxRequestSchema = z.object({
+  name: boxNameSchema.optional(),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  token: z.string().min(1).max(512).nullable().optional(),
+});
+
+/** What a test of a box found. */
+export const boxCheckSchema = z.object({
+  reachable: z.boolean(),
+  /** "ok", the box refused the token ("wrong"), or it wants one and has none ("missing"). */
+  auth: z.enum(["ok", "wrong", "missing", "unknown"]),
+  protocolVersion: z.number().int().nullable(),
+  /** Whether its protocol is the one this agent speaks. */
+  compatible: z.boolean(),
+  hostname: z.string().nullable(),
+  /** What went wrong, in words, when it did. */
+  problem: z.string().nullable(),
+  /** A summary of its hardware and what it runs, when reachable and authorized. */
+  summary: z
+    .object({
+      cpu: z.string(),
+      ramBytes: z.number(),
+      ramFreeBytes: z.number(),
+      gpus: z.array(
+        z.object({ name: z.string(), vramBytes: z.number(), vramFreeBytes: z.number() }),
+      ),
+      loadedModel: z.string().nullable(),
+      /** Its last generation's speed, tokens per second. */
+      tokensPerSecond: z.number().nullable(),
+    })
+    .nullable(),
+  checkedAt: z.string(),
+});
+export type BoxCheck = z.infer<typeof boxCheckSchema>;
+
+export const boxSchema = z.object({
+  name: z.string(),
+  url: z.string(),
+  /** Whether a token is stored (the token itself never leaves the agent). */
+  hasToken: z.boolean(),
+  createdAt: z.string(),
+  check: boxCheckSchema.nullable(),
+});
+export type Box = z.infer<typeof boxSchema>;
+
+/** The RPC server a worker box runs for one serving box ("head") at a time. */
+export const rpcStatusSchema = z.object({
+  running: z.boolean(),
+  /** The address it binds to (QUANTDECK_RPC_HOST) and its port. */
+  host: z.string(),
+  port: z.number().int(),
+  /** host:port, as the head's llama-server takes it in --rpc. */
+  endpoint: z.string(),
+  /** The serving box it works for, while running. */
+  head: z.string().nullable(),
+  /** Memory it offers: free RAM (a CPU worker) and VRAM. */
+  freeRamBytes: z.number(),
+  freeVramBytes: z.number(),
+  startedAt: z.string().nullable(),
+});
+export type RpcStatus = z.infer<typeof rpcStatusSchema>;
+
+export const rpcRequestSchema = z.object({
+  /** Who asks: the head's name for itself (its hostname and agent id). */
+  head: z.string().min(1).max(200),
+});
