@@ -87,7 +87,7 @@ export class RpcWorker {
       try {
         await this.listening(child);
       } catch (error) {
-        this.stopChild(child);
+        await this.stopChild(child);
         if (this.server === server) this.server = null;
         throw new AgentError({
           code: "rpcFailed",
