@@ -251,6 +251,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
       cancel: (id) => queue.cancel(id),
       cancelOwnedBy: (ownerId) => queue.cancelOwnedBy(ownerId),
     },
+    boxSocket: (name) => boxes.connection(name),
   });
   events.on("generation", (event, ownerId) => hub.publishGeneration(event, ownerId));
   events.on("monitor", (sample) => {

@@ -88,6 +88,21 @@ describe("boxes", () => {
       (await fetch(`${head.url}/api/boxes/w1/relay/api/boxes/w2/relay/api/status`)).status,
     ).toBe(404);
 
+    // The box's WebSocket too: its status (it wants a token; the head does not).
+    const socket = await TestSocket.open(
+      head.url.replace("http", "ws") + "/api/boxes/w1/relay/api/ws",
+    );
+    await socket.hello();
+    socket.send({ type: "subscribe", topics: ["status"] });
+    const status = await socket.until((m) => m.type === "event" && m.topic === "status", 10_000);
+    expect(status.type === "event" && status.topic === "status" && status.data.authRequired).toBe(
+      true,
+    );
+    socket.close();
+    await expect(
+      TestSocket.open(head.url.replace("http", "ws") + "/api/boxes/wrong/relay/api/ws"),
+    ).rejects.toThrow(/502/);
+
     const everything = JSON.stringify([
       await head.api.call(api.boxes),
       await head.api.call(api.testBox, { params: { name: "w1" } }),

@@ -23,7 +23,8 @@ export class AgentConnection extends AgentSocketCore {
   ) {
     super({
       connect: () => {
-        const url = new URL(WEBSOCKET_PATH, client.url);
+        // After the base's path: a box's socket through the agent's relay (--box).
+        const url = new URL(`${client.url.href.replace(/\/+$/, "")}${WEBSOCKET_PATH}`);
         url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
         const ws = new WebSocket(url, { headers: client.headers() });
         ws.once("error", failedWith);

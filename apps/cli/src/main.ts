@@ -7,6 +7,7 @@ import { compareCommand } from "./commands/compare.js";
 import { loadCommand, processesCommand, unloadCommand } from "./commands/engine.js";
 import { hardwareCommand } from "./commands/hardware.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { boxCommand } from "./commands/box.js";
 import { keyCommand } from "./commands/key.js";
 import { logsCommand } from "./commands/logs.js";
 import { listModelsCommand, removeModelCommand } from "./commands/models.js";
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   compare: compareCommand,
   logs: logsCommand,
   key: keyCommand,
+  box: boxCommand,
   service: serviceCommand,
 };
 
@@ -44,7 +46,7 @@ function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return `quantdeck: drive a Quantdeck agent, on this machine or a remote one.
 
-Usage: quantdeck [--url URL] [--token TOKEN] [--json] COMMAND [ARGS]
+Usage: quantdeck [--url URL] [--token TOKEN] [--box NAME] [--json] COMMAND [ARGS]
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -55,6 +57,7 @@ ${Object.entries(COMMANDS)
 
 Agent:  --url, or QUANTDECK_URL (default ${DEFAULT_AGENT_URL})
 Token:  --token, or QUANTDECK_TOKEN, or QUANTDECK_TOKEN_FILE (a file holding it)
+Box:    --box NAME, or QUANTDECK_BOX: any command on another box, through the agent
 Output: --json for scripts (one JSON document on stdout)
 Exit codes: 0 ok, 1 failed, 2 usage, 3 agent unreachable, 4 token missing or wrong, 130 Ctrl-C
 `;
@@ -62,15 +65,15 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 agent unreachable, 4 token missing or wro
 
 /** Global flags may come anywhere; the rest is the command's. */
 function splitGlobalFlags(argv: string[]) {
-  const flags: { url?: string; token?: string; json?: boolean; help?: boolean } = {};
+  const flags: { url?: string; token?: string; box?: string; json?: boolean; help?: boolean } = {};
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.startsWith("--") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    if (name === "--url" || name === "--token") {
+    if (name === "--url" || name === "--token" || name === "--box") {
       const value = inline ?? argv[++i];
       if (value === undefined) throw CliError.usage(`${name} needs a value`);
-      flags[name === "--url" ? "url" : "token"] = value;
+      flags[name.slice(2) as "url" | "token" | "box"] = value;
     } else if (arg === "--json") flags.json = true;
     else if (arg === "--help" || arg === "-h") flags.help = true;
     else if (arg === "--") {

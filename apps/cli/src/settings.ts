@@ -4,8 +4,10 @@ import { CliError } from "./cliError.js";
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:7700";
 
 export interface CliSettings {
-  /** The agent: QUANTDECK_URL, default the local agent. */
+  /** The agent: QUANTDECK_URL, default the local agent; a box's relay on it with --box. */
   url: URL;
+  /** The box the commands go to, through the agent (--box, QUANTDECK_BOX). */
+  box: string | undefined;
   token: string | undefined;
   /** Machine-readable output. */
   json: boolean;
@@ -20,7 +22,7 @@ export interface CliSettings {
  * module that reads `process.env`.
  */
 export function readSettings(
-  flags: { url?: string; token?: string; json?: boolean },
+  flags: { url?: string; token?: string; json?: boolean; box?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): CliSettings {
   const rawUrl = flags.url ?? env.QUANTDECK_URL ?? DEFAULT_AGENT_URL;
@@ -35,8 +37,12 @@ export function readSettings(
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw CliError.usage(`The agent URL must be http or https: ${rawUrl}`);
+  const box = flags.box ?? env.QUANTDECK_BOX;
+  if (box !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(box))
+    throw CliError.usage(`Not a box name: ${box}`, "See `quantdeck box ls`.");
   return {
-    url,
+    url: box ? new URL(`${url.origin}/api/boxes/${box}/relay`) : url,
+    box,
     token: flags.token ?? env.QUANTDECK_TOKEN ?? tokenFromFile(env),
     json: !!flags.json,
     dashboardUrl: env.QUANTDECK_DASHBOARD_URL ?? "http://localhost:3000",

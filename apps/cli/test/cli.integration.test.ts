@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@quantdeck/agent/testing";
@@ -146,6 +146,49 @@ describe("quants", () => {
     },
     ENGINE_BUILD_TIMEOUT_MS,
   );
+});
+
+describe("boxes", () => {
+  it("adds a box (token from a file, never printed), lists and tests it, and runs commands on it with --box", async () => {
+    const token = "box-token-0123456789abcdef";
+    const other = await startAgent({
+      env: { QUANTDECK_GPU: "off", QUANTDECK_TOKEN: token, QUANTDECK_NO_DEMO_MODEL: "1" },
+    });
+    try {
+      writeFileSync(join(work, "box-token"), `${token}\n`);
+      const add = await runCli(
+        ["box", "add", "gpu1", other.url, "--token-file", join(work, "box-token")],
+        env,
+      );
+      expect(add.code, add.stderr).toBe(0);
+      expect(add.stdout).toMatch(/^Added gpu1: ok$/m);
+      const ls = await runCli(["box", "ls"], env);
+      expect(ls.stdout).toMatch(/^NAME\s+URL\s+TOKEN\s+STATE\s+HARDWARE/m);
+      expect(ls.stdout).toMatch(/^gpu1\s+http:\/\/127\.0\.0\.1:\d+\s+yes\s+ok\s+/m);
+      const json = await runCli(["--json", "box", "ls"], env);
+      for (const out of [add, ls, json]) expect(out.stdout + out.stderr).not.toContain(token);
+      // Any command, on the box: the other agent has no demo model, this one has.
+      const here = await runCli(["--json", "ls"], env);
+      const there = await runCli(["--box", "gpu1", "--json", "ls"], env);
+      expect(there.code, there.stderr).toBe(0);
+      expect(here.stdout).toContain("quantdeck-demo");
+      expect(there.stdout).not.toContain("quantdeck-demo");
+      const wrong = await runCli(
+        ["box", "add", "bad", other.url, "--box-token", "wrong-wrong-wrong"],
+        env,
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout).toMatch(/^Added bad: token refused$/m);
+      const viaWrong = await runCli(["--box", "bad", "ls"], env);
+      expect(viaWrong.code).not.toBe(0);
+      expect(viaWrong.stderr).toMatch(/Box bad refused this agent's token/);
+      expect((await runCli(["box", "rm", "bad"], env)).code).toBe(0);
+      expect((await runCli(["box", "rm", "gpu1"], env)).code).toBe(0);
+      expect((await runCli(["box", "test", "gpu1"], env)).stderr).toMatch(/No box gpu1/);
+    } finally {
+      await other.stop();
+    }
+  });
 });
 
 describe("API keys", () => {

@@ -21,6 +21,7 @@ import { log } from "../util/log.js";
 import { messageOf } from "../errors/AgentError.js";
 import { internal } from "../errors/commonErrors.js";
 import { parseClientMessage } from "./parseClientMessage.js";
+import { pipeSockets, relayBoxSocket } from "../boxes/relayBoxSocket.js";
 import { guardRequest, type GuardOptions } from "./security/requestGuard.js";
 
 /** What the hub needs of the runtime to start and cancel generations for its clients. */
@@ -42,7 +43,12 @@ export interface WebSocketHubOptions {
     downloads: () => TopicData<"downloads">[];
   };
   generations: GenerationControl;
+  /** A box's WebSocket, for a page switched to that box: its URL and token (never sent on). */
+  boxSocket?: (name: string) => { url: string; token: string | null };
 }
+
+/** `/api/boxes/NAME/relay/api/ws`: a box's WebSocket through this agent. */
+const BOX_SOCKET_PATH = /^\/api\/boxes\/([^/]{1,63})\/relay\/api\/ws$/;
 
 interface Session {
   id: string;
@@ -102,7 +108,8 @@ export class WebSocketHub {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = pathOf(request.url);
-    if (path !== WEBSOCKET_PATH)
+    const box = BOX_SOCKET_PATH.exec(path ?? "");
+    if (path !== WEBSOCKET_PATH && !box)
       return refuseUpgrade(socket, 404, {
         code: "notFound",
         title: "No WebSocket at this path",
@@ -117,7 +124,7 @@ export class WebSocketHub {
         "x-forwarded-host": headerValue(request.headers["x-forwarded-host"]),
       },
       this.options.guard,
-      { path: WEBSOCKET_PATH },
+      { path: path ?? WEBSOCKET_PATH },
     );
     if (!verdict.ok) {
       log.warn("websocket refused", {
@@ -125,6 +132,26 @@ export class WebSocketHub {
         origin: headerValue(request.headers.origin)?.slice(0, 200),
       });
       return refuseUpgrade(socket, verdict.status, verdict.error);
+    }
+    if (box?.[1] && this.options.boxSocket) {
+      const name = decodeURIComponent(box[1]);
+      let target: { url: string; token: string | null };
+      try {
+        target = this.options.boxSocket(name);
+      } catch {
+        return refuseUpgrade(socket, 404, {
+          code: "unknownBox",
+          title: `No box ${name}`,
+          hint: "List the boxes in Settings → Boxes.",
+        });
+      }
+      return relayBoxSocket(
+        name,
+        target,
+        (status, error) => refuseUpgrade(socket, status, error),
+        (upstream) =>
+          this.server.handleUpgrade(request, socket, head, (ws) => pipeSockets(ws, upstream)),
+      );
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
   }

@@ -59,7 +59,8 @@ export class ApiClient {
   /** The route's URL, for what is not fetched as JSON (recordings, exports, links). */
   urlOf(route: ApiRoute, input: RouteUrlInput = {}): string {
     const path = routePath(route, input);
-    return this.options.baseUrl === "" ? path : new URL(path, this.options.baseUrl).toString();
+    // A base may carry a path (a box through this agent's relay): the route goes after it.
+    return `${String(this.options.baseUrl).replace(/\/+$/, "")}${path}`;
   }
 
   async call<R extends JsonRoute>(
