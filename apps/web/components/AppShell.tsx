@@ -15,6 +15,7 @@ const NAV: { href: string; label: MessageKey }[] = [
   { href: "/monitor", label: "nav.monitor" },
   { href: "/settings", label: "nav.settings" },
 ];
+import { BoxSwitcher } from "./BoxSwitcher";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { PreferencesMenu } from "./PreferencesMenu";
 
@@ -52,6 +53,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </nav>
         </div>
         <div className="flex items-center gap-4">
+          <BoxSwitcher />
           <ConnectionBadge />
           <PreferencesMenu />
         </div>

@@ -110,6 +110,11 @@ export class Boxes {
     log.info("box removed", { name });
   }
 
+  /** Tests every box at once (each within its time limit). */
+  async testAll(): Promise<void> {
+    await Promise.all(this.rows().map((row) => this.test(row.name)));
+  }
+
   /** Reachable? Which protocol? Is the token right? What does it have and run? */
   async test(name: string): Promise<BoxCheck> {
     const row = this.row(name);

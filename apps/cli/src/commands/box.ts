@@ -69,7 +69,7 @@ export const boxCommand: Command = {
         return box.check && describe(box.check) !== "ok" ? ExitCode.failed : undefined;
       }
       case "ls": {
-        const { boxes } = await client.call(api.boxes);
+        const { boxes } = await client.call(api.boxes, { query: { refresh: "true" } });
         if (settings.json) return writeJson(stdout, boxes);
         if (boxes.length === 0)
           return void stdout.write("No boxes. quantdeck box add NAME URL --token TOKEN\n");

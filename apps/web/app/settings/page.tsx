@@ -8,6 +8,7 @@ import { ErrorNote } from "@/components/ErrorNote";
 import { secondaryButton as button } from "@/components/formStyles";
 import { PreferencesMenu } from "@/components/PreferencesMenu";
 import { ApiKeysCard } from "./_components/ApiKeysCard";
+import { BoxesCard } from "./_components/BoxesCard";
 import { EngineCard } from "./_components/EngineCard";
 import { agentApi } from "@/lib/agent/httpClient";
 import { agentQueries } from "@/lib/agent/queries";
@@ -70,6 +71,8 @@ export default function SettingsPage() {
       </Card>
 
       <ApiKeysCard />
+
+      <BoxesCard />
 
       <Card title={t("settings.appearance")} testId="settings-appearance">
         <PreferencesMenu testId="settings-language" />

@@ -1,5 +1,6 @@
 import { AgentSocketCore, WEBSOCKET_PATH, type EventMessage } from "@quantdeck/shared";
 import { AgentError } from "./AgentHttpError";
+import { boxBase } from "./boxTarget";
 
 export type { ConnectionState } from "@quantdeck/shared";
 
@@ -12,7 +13,7 @@ export class AgentSocket extends AgentSocketCore {
   constructor(onEvent: (event: EventMessage) => void) {
     super({
       connect: () => {
-        const url = new URL(WEBSOCKET_PATH, window.location.href);
+        const url = new URL(`${boxBase()}${WEBSOCKET_PATH}`, window.location.href);
         url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
         return new WebSocket(url);
       },

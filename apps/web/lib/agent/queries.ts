@@ -1,6 +1,6 @@
 import { api } from "@quantdeck/shared";
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { agentApi } from "./httpClient";
+import { agentApi, localAgentApi } from "./httpClient";
 
 /** React Query factories: one per agent query, so keys and fetchers never drift apart. */
 export const agentQueries = {
@@ -41,6 +41,13 @@ export const agentQueries = {
     queryOptions({
       queryKey: ["agent", "quality"],
       queryFn: () => agentApi.call(api.qualityRuns),
+    }),
+  /** This agent's boxes (never relayed: the boxes of this agent, whichever one pages show). */
+  boxes: (refresh = false) =>
+    queryOptions({
+      queryKey: ["local", "boxes", refresh],
+      queryFn: () => localAgentApi.call(api.boxes, { query: refresh ? { refresh: "true" } : {} }),
+      ...(refresh && { refetchInterval: 15_000 }),
     }),
   /** The default evaluation text's size and the texts in the agent's text folders. */
   evaluationTexts: () =>

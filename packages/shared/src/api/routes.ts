@@ -197,6 +197,8 @@ export const api = {
   boxes: defineRoute({
     method: "GET",
     path: "/api/boxes",
+    /** refresh: test every box first (a few seconds at most), for a live fleet view. */
+    query: z.object({ refresh: z.enum(["true", "false"]).optional() }),
     response: z.object({ boxes: z.array(boxSchema) }),
   }),
   /** Adds a box and tests it (201); its check says what was found. */

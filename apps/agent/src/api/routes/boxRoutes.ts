@@ -11,7 +11,10 @@ const FORWARDED_REQUEST_HEADERS = ["content-type", "accept", "last-event-id"];
 const FORWARDED_RESPONSE_HEADERS = ["content-type", "cache-control", "content-disposition"];
 
 export function boxRoutes(app: Hono, boxes: Boxes, worker: RpcWorker) {
-  serveRoute(app, api.boxes, () => ({ boxes: boxes.list() }));
+  serveRoute(app, api.boxes, async ({ query }) => {
+    if (query.refresh === "true") await boxes.testAll();
+    return { boxes: boxes.list() };
+  });
   serveRoute(app, api.addBox, async ({ body }) => new Answer(await boxes.add(body), 201));
   serveRoute(app, api.updateBox, ({ params, body }) => boxes.update(params.name, body));
   serveRoute(app, api.deleteBox, ({ params }) => {
