@@ -142,6 +142,37 @@ describe("boxes", () => {
     expect(refused.output).toMatch(/Refusing to serve llama\.cpp's RPC on 0\.0\.0\.0/);
   });
 
+  it("plans a split with each link measured, and says when one box alone is faster", async () => {
+    // w2's link capped at 100 Mbit/s, the way tensors and the probe travel.
+    links[1]?.capRate("100mbit");
+    try {
+      const plan = await head.api.call(api.planSplit, {
+        body: { model: "ds.gguf", workers: ["w1", "w2"], contextSize: 4096 },
+      });
+      const [, w1, w2] = plan.boxes;
+      expect(plan.boxes.map((b) => [b.name, b.role])).toEqual([
+        ["head", "head"],
+        ["w1", "worker"],
+        ["w2", "worker"],
+      ]);
+      expect((w1?.layers ?? 0) + (w2?.layers ?? 0)).toBe(demoDeepseek2Shape.blockCount);
+      expect(w2?.link?.megabitsPerSecond).toBeGreaterThan(0);
+      expect(w2?.link?.megabitsPerSecond).toBeLessThan(130);
+      expect(w1?.link?.megabitsPerSecond).toBeGreaterThan(w2?.link?.megabitsPerSecond ?? 0);
+      expect(w1?.link?.latencyMs).toBeGreaterThan(0);
+      expect(plan.tensorSplit.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+      expect(plan.fits).toBe(true);
+      expect(plan.networkSecondsPerToken).toBeGreaterThan(0);
+      expect(plan.formula.text).toMatch(/round trips/);
+      // The model fits here: splitting only costs speed, and the plan says how much.
+      expect(plan.singleBox.fits).toBe(true);
+      expect(plan.singleBox.tokensPerSecond.high).toBeGreaterThan(plan.tokensPerSecond.high);
+      expect(plan.notes.map((n) => n.key)).toContain("split.note.singleBoxFaster");
+    } finally {
+      links[1]?.capRate(null);
+    }
+  });
+
   it("splits a model across two boxes with the same greedy output as one box", async () => {
     for (const model of ["llama.gguf", "ds.gguf"]) {
       await head.api.call(api.load, {

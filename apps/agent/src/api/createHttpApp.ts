@@ -1,6 +1,8 @@
 import type { Boxes } from "../boxes/Boxes.js";
 import type { RpcWorker } from "../boxes/RpcWorker.js";
 import { boxRoutes } from "./routes/boxRoutes.js";
+import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
+import { planSplit } from "../planner/planSplit.js";
 import {
   api,
   SESSION_COOKIE,
@@ -180,7 +182,15 @@ export function createHttpApp(deps: HttpAppDeps) {
   compareRoutes(app, deps.compare.runner, deps.compare.sandbox);
   engineRoutes(app, deps.engines);
   qualityRoutes(app, deps.quantize, deps.quality);
-  boxRoutes(app, deps.boxes, deps.rpcWorker);
+  boxRoutes(app, deps.boxes, deps.rpcWorker, async (request) => {
+    const model = await deps.runtime.findModel(request.model);
+    const [anatomy, head, workers] = await Promise.all([
+      readModelAnatomy(model.path),
+      deps.probeHardware(),
+      Promise.all(request.workers.map((name) => deps.boxes.workerForPlan(name))),
+    ]);
+    return planSplit(anatomy, head, workers, request);
+  });
   keyRoutes(app, deps.keys.store);
   openaiRoutes(app, deps.runtime);
   anthropicRoutes(app, deps.runtime);

@@ -11,7 +11,9 @@ import {
 import { AgentError } from "../errors/AgentError.js";
 import { isLoopbackHost } from "../api/security/hostChecks.js";
 import type { Db } from "../store/openDatabase.js";
+import type { SplitWorker } from "../planner/planSplit.js";
 import { log } from "../util/log.js";
+import { probeLink } from "./linkProbe.js";
 
 type UpdateBox = Partial<{ name: string; url: string; token: string | null }>;
 
@@ -215,6 +217,28 @@ export class Boxes {
     } catch (error) {
       await this.releaseWorkers(started);
       throw error;
+    }
+  }
+
+  /**
+   * What planning a split needs from a worker: its hardware, and the link measured over the
+   * path its RPC traffic would take (a sink its agent opens on its RPC address).
+   */
+  async workerForPlan(name: string): Promise<SplitWorker> {
+    const row = this.row(name);
+    if (!row) throw unknownBox(name);
+    const client = this.client(row, CHECK_TIMEOUT_MS);
+    const hardware = await client.call(api.hardware).catch((error: unknown) => {
+      throw boxError(name, error, "report its hardware");
+    });
+    try {
+      const sink = await client.call(api.probeRpc);
+      const boxHost = new URL(row.url).hostname.replace(/^\[|\]$/g, "");
+      if (isLoopbackHost(sink.host) && !isLoopbackHost(boxHost))
+        return { name, hardware, link: null, problem: `its RPC address is ${sink.host}` };
+      return { name, hardware, link: await probeLink(sink.host, sink.port), problem: null };
+    } catch (error) {
+      return { name, hardware, link: null, problem: String(error).slice(0, 200) };
     }
   }
 

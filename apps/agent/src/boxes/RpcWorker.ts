@@ -5,6 +5,7 @@ import { freemem } from "node:os";
 import type { RpcStatus } from "@quantdeck/shared";
 import { AgentError } from "../errors/AgentError.js";
 import { log } from "../util/log.js";
+import { openProbeSink } from "./linkProbe.js";
 
 export interface RpcWorkerDeps {
   /** Where it listens: QUANTDECK_RPC_HOST (checked at start-up) and QUANTDECK_RPC_PORT. */
@@ -109,6 +110,11 @@ export class RpcWorker {
       log.info("rpc server stopped", { head: server.head });
     }
     return this.status();
+  }
+
+  /** A one-shot sink on the RPC address, for a head to measure the link RPC traffic takes. */
+  probeSink(): Promise<{ host: string; port: number }> {
+    return openProbeSink(this.deps.host);
   }
 
   close(): Promise<RpcStatus> {

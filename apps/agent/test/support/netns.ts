@@ -11,6 +11,7 @@ export class TestNetns {
   private constructor(
     readonly name: string,
     private readonly hostLink: string,
+    private readonly farLink: string,
     readonly hostAddress: string,
     readonly address: string,
   ) {}
@@ -32,12 +33,12 @@ export class TestNetns {
       ip("netns", "exec", name, "ip", "link", "set", farLink, "up");
       ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
     } catch (error) {
-      new TestNetns(name, hostLink, hostAddress, address).remove();
+      new TestNetns(name, hostLink, farLink, hostAddress, address).remove();
       throw new Error(
         `could not make a network namespace (run the tests as root, with iproute2): ${String(error)}`,
       );
     }
-    return new TestNetns(name, hostLink, hostAddress, address);
+    return new TestNetns(name, hostLink, farLink, hostAddress, address);
   }
 
   /** An HTTP request made from inside the namespace, with any headers (Host included). */
@@ -63,6 +64,20 @@ export class TestNetns {
         },
       ),
     );
+  }
+
+  /**
+   * Caps what this machine sends into the namespace (`tc tbf`, e.g. "1gbit"); null takes
+   * the cap off. (Added latency would need netem, which this kernel lacks.)
+   */
+  capRate(rate: string | null): void {
+    const tc = (...args: string[]) => execFileSync("tc", args, { stdio: "pipe" });
+    if (rate === null) tc("qdisc", "del", "dev", this.hostLink, "root");
+    else
+      tc(
+        ...["qdisc", "replace", "dev", this.hostLink, "root", "tbf"],
+        ...["rate", rate, "burst", "256kb", "latency", "100ms"],
+      );
   }
 
   /** A command run inside the namespace; its output. */

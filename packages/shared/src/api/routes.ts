@@ -15,7 +15,10 @@ import {
   addBoxRequestSchema,
   boxCheckSchema,
   boxSchema,
+  probeSinkSchema,
   rpcRequestSchema,
+  splitPlanRequestSchema,
+  splitPlanSchema,
   rpcStatusSchema,
   updateBoxRequestSchema,
 } from "../protocol/boxes";
@@ -230,6 +233,15 @@ export const api = {
     params: z.object({ name: z.string().min(1).max(63) }),
     response: boxCheckSchema,
   }),
+  /** Where a model split across worker boxes would go, and how fast it would run (links measured). */
+  planSplit: defineRoute({
+    method: "POST",
+    path: "/api/boxes/plan",
+    body: splitPlanRequestSchema,
+    response: splitPlanSchema,
+  }),
+  /** A one-shot sink on this box's RPC address, for a head to measure the link. */
+  probeRpc: defineRoute({ method: "POST", path: "/api/rpc/probe", response: probeSinkSchema }),
   /** This box's RPC server, for a head that splits a model across boxes. */
   rpcStatus: defineRoute({ method: "GET", path: "/api/rpc", response: rpcStatusSchema }),
   startRpc: defineRoute({

@@ -26,6 +26,22 @@ export const AGENT_MESSAGES = {
     en: "tok/s ≈ efficiency ({effLow}–{effHigh}) ÷ (bytes read per token on the GPUs ÷ GPU bandwidth + bytes read per token in RAM ÷ RAM bandwidth). Bytes per token: every attention, dense and shared-expert weight plus the output layer, and the routed experts in use{experts}: {gpuActive} on the GPUs and {cpuActive} in RAM here. {gpu}RAM bandwidth {cpuBandwidth} GB/s (assumed from {cores} cores; the OS does not report it).",
     ja: "トークン/秒 ≈ 効率（{effLow}〜{effHigh}）÷（GPU 上で 1 トークンごとに読むバイト数 ÷ GPU 帯域 + RAM 上で 1 トークンごとに読むバイト数 ÷ RAM 帯域）。1 トークンごとに読むのは、アテンション・密な層・共有エキスパートの全重みと出力層、そして使われるルーティングエキスパート{experts}で、ここでは GPU 上 {gpuActive}、RAM 上 {cpuActive} です。{gpu}RAM 帯域 {cpuBandwidth} GB/s（{cores} コアからの推定。OS は報告しません）。",
   },
+  "split.formula": {
+    en: "tok/s ≈ efficiency ({effLow}–{effHigh}) ÷ (Σ over the boxes of their layers' bytes read per token ÷ their memory bandwidth + the network: per worker, {trips} round trips of {latency} plus {activation} of activations each way at its measured throughput, {network} per token in all). The boxes compute one after another, so their times add up.",
+    ja: "トークン/秒 ≈ 効率（{effLow}〜{effHigh}）÷（各ボックスが担当するレイヤーで 1 トークンごとに読むバイト数 ÷ そのメモリ帯域 の合計 + ネットワーク: ワーカーごとに往復 {trips} 回（{latency}）と、往復それぞれ {activation} の活性値を計測したスループットで送る時間。合計で 1 トークンあたり {network}）。ボックスは順番に計算するため、時間は足し合わされます。",
+  },
+  "split.note.singleBoxFaster": {
+    en: "The model fits on this box alone: there it would run at {single} tok/s, {factor}× the split's {split} tok/s. Split only to free this box's memory.",
+    ja: "このモデルはこのボックス単体に収まります。単体なら {single} トークン/秒で、分割時の {split} トークン/秒の {factor} 倍です。分割はこのボックスのメモリを空けたいときだけにしてください。",
+  },
+  "split.note.tooBig": {
+    en: "{box} would need {needed} and has {budget}: add a box, or pick a smaller quant.",
+    ja: "{box} には {needed} が必要ですが、{budget} しかありません。ボックスを追加するか、より小さい量子化を選んでください。",
+  },
+  "split.note.noProbe": {
+    en: "The link to {box} could not be measured ({reason}); the speed assumes 1 Gbit/s and 0.5 ms.",
+    ja: "{box} へのリンクを計測できませんでした（{reason}）。速度は 1 Gbit/s・0.5 ms と仮定しています。",
+  },
   "plan.formula.experts": { en: " ({used} of {count})", ja: "（{count} 個中 {used} 個）" },
   "plan.formula.gpuDatasheet": {
     en: "GPU bandwidth {bandwidth} GB/s (datasheet); ",

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { agentTextSchema } from "../i18n/agentText";
+import { kvCacheTypeSchema } from "./runtime";
 
 /** A box's name: how the dashboard, the CLI (`--box NAME`) and load requests call it. */
 export const boxNameSchema = z
@@ -84,3 +86,55 @@ export const rpcRequestSchema = z.object({
   /** Who asks: the head's name for itself (its hostname and agent id). */
   head: z.string().min(1).max(200),
 });
+
+/** The link to a worker, measured over the path its RPC traffic takes. */
+export const linkProbeSchema = z.object({
+  /** Median round trip of a small message. */
+  latencyMs: z.number(),
+  /** Bulk throughput, head to worker. */
+  megabitsPerSecond: z.number(),
+});
+export type LinkProbe = z.infer<typeof linkProbeSchema>;
+
+/** A one-shot sink a worker opens on its RPC address for a head's probe. */
+export const probeSinkSchema = z.object({ host: z.string(), port: z.number().int() });
+
+export const splitPlanRequestSchema = z.object({
+  /** A model on this agent's disk. */
+  model: z.string().min(1).max(1024),
+  workers: z.array(boxNameSchema).min(1).max(8),
+  contextSize: z.number().int().min(256).max(1_048_576).default(4096),
+  kvCacheType: kvCacheTypeSchema.default("q8_0"),
+});
+
+/** Where a split model's layers go, the memory each box needs, and the speed with the links. */
+export const splitPlanSchema = z.object({
+  boxes: z.array(
+    z.object({
+      name: z.string(),
+      role: z.enum(["head", "worker"]),
+      /** Repeating layers it holds. */
+      layers: z.number().int(),
+      predictedBytes: z.number(),
+      /** What it can give: free VRAM with GPUs, else free RAM, less a reserve. */
+      budgetBytes: z.number(),
+      fits: z.boolean(),
+      device: z.enum(["gpu", "cpu"]),
+      link: linkProbeSchema.nullable(),
+    }),
+  ),
+  fits: z.boolean(),
+  /** The workers' shares, in order (llama-server's --tensor-split). */
+  tensorSplit: z.array(z.number()),
+  tokensPerSecond: z.object({ low: z.number(), high: z.number() }),
+  /** The links' share of each token's time. */
+  networkSecondsPerToken: z.number(),
+  formula: agentTextSchema,
+  /** The model on this box alone, for comparison. */
+  singleBox: z.object({
+    fits: z.boolean(),
+    tokensPerSecond: z.object({ low: z.number(), high: z.number() }),
+  }),
+  notes: z.array(agentTextSchema),
+});
+export type SplitPlan = z.infer<typeof splitPlanSchema>;

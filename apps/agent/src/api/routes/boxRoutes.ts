@@ -1,16 +1,24 @@
-import { api } from "@quantdeck/shared";
+import { api, type SplitPlan, type splitPlanRequestSchema } from "@quantdeck/shared";
+import type { z } from "zod";
 import type { Context, Hono } from "hono";
 import type { Boxes } from "../../boxes/Boxes.js";
 import type { RpcWorker } from "../../boxes/RpcWorker.js";
 import { AgentError } from "../../errors/AgentError.js";
 import { Answer, serveRoute } from "../serveRoute.js";
 
+type SplitPlanRequest = z.output<typeof splitPlanRequestSchema>;
+
 /** Request headers a relayed request keeps; the browser's own credentials never travel on. */
 const FORWARDED_REQUEST_HEADERS = ["content-type", "accept", "last-event-id"];
 /** Response headers a relayed answer keeps (no cookies of the box's). */
 const FORWARDED_RESPONSE_HEADERS = ["content-type", "cache-control", "content-disposition"];
 
-export function boxRoutes(app: Hono, boxes: Boxes, worker: RpcWorker) {
+export function boxRoutes(
+  app: Hono,
+  boxes: Boxes,
+  worker: RpcWorker,
+  planSplit: (request: SplitPlanRequest) => Promise<SplitPlan>,
+) {
   serveRoute(app, api.boxes, async ({ query }) => {
     if (query.refresh === "true") await boxes.testAll();
     return { boxes: boxes.list() };
@@ -22,12 +30,14 @@ export function boxRoutes(app: Hono, boxes: Boxes, worker: RpcWorker) {
     return { deleted: params.name };
   });
   serveRoute(app, api.testBox, ({ params }) => boxes.test(params.name));
+  serveRoute(app, api.planSplit, ({ body }) => planSplit(body));
 
   // Everything a page asks of this agent, asked of a box instead: the browser still talks
   // only to its own origin, and the box's token is added here.
   app.all("/api/boxes/:name/relay/*", (c) => relay(c, boxes));
 
   serveRoute(app, api.rpcStatus, () => worker.status());
+  serveRoute(app, api.probeRpc, () => worker.probeSink());
   serveRoute(app, api.startRpc, ({ body }) => worker.start(body.head));
   serveRoute(app, api.stopRpc, ({ body }) => worker.stop(body.head));
 }
