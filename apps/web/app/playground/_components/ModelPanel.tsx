@@ -15,6 +15,8 @@ import {
 } from "@quantdeck/shared";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { currentBox } from "@/lib/agent/boxTarget";
+import { WorkersPicker } from "./WorkersPicker";
 import { Card, Field } from "@/components/Card";
 import { ErrorNote } from "@/components/ErrorNote";
 import { UsageBar } from "@/components/UsageBar";
@@ -110,7 +112,11 @@ export function ModelPanel() {
   };
   // What is sent: the knobs this engine has, checked as the agent will check them.
   const checked = loadOptionsSchema.safeParse(
-    Object.fromEntries(Object.entries(draft).filter(([key]) => offered(key as keyof LoadOptions))),
+    Object.fromEntries(
+      Object.entries(draft).filter(
+        ([key]) => key === "workers" || offered(key as keyof LoadOptions),
+      ),
+    ),
   );
   const invalid = checked.success ? null : checked.error.issues[0];
   const numberOrDefault = (text: string) => (text === "" ? undefined : Number(text));
@@ -286,6 +292,16 @@ export function ModelPanel() {
             />
           </div>
         </details>
+
+        {/* Worker boxes are this agent's; a page showing a box has its own. */}
+        {currentBox() === null && capabilities.expertsOnCpu && (
+          <WorkersPicker
+            modelId={modelId}
+            contextSize={contextSize}
+            workers={draft.workers ?? []}
+            onChange={(workers) => set("workers", workers.length > 0 ? workers : undefined)}
+          />
+        )}
 
         {plan.data && hw && (
           <section
