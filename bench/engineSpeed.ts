@@ -86,6 +86,7 @@ const llamaBenchOptions = {
   priority: "normal",
   parallel: 1,
   cpuMoeLayers: null,
+  workers: [] as string[],
 } as const;
 const ratios = {
   server: [] as number[],

@@ -131,7 +131,7 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
     host: config.rpc.host,
     port: config.rpc.port,
     cacheDir: join(config.dataDir, "rpc-cache"),
-    threads: readPhysicalCores(),
+    threads: config.rpc.threads ?? readPhysicalCores(),
     serverPath: () => engines.tool("ggml-rpc-server"),
     freeVramBytes: async () =>
       (await detectNvidiaGpus()).gpus.reduce((sum, gpu) => sum + gpu.vramFreeBytes, 0),

@@ -48,7 +48,7 @@ export interface AgentConfig {
   /** Folders whose text files quality runs and importance matrices may read by path. Defaults to <dataDir>/texts. */
   textDirs: string[];
   /** Where this box's ggml-rpc-server listens when a serving box asks for it: loopback unless set (QUANTDECK_RPC_HOST, QUANTDECK_RPC_PORT). */
-  rpc: { host: string; port: number };
+  rpc: { host: string; port: number; threads: number | undefined };
   /** The Hugging Face hub cache, searched for GGUF models: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub. */
   huggingFaceCache: string;
 }
@@ -77,6 +77,7 @@ const envSchema = z.object({
   QUANTDECK_RPC_HOST: z.string().min(1).default("127.0.0.1"),
   QUANTDECK_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(50052),
   QUANTDECK_RPC_ALLOW_PUBLIC: z.enum(["0", "1", "true", "false"]).optional(),
+  QUANTDECK_RPC_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
   HF_HUB_CACHE: z.string().min(1).optional(),
   HF_HOME: z.string().min(1).optional(),
   HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
@@ -182,7 +183,7 @@ export function loadConfig(
     gpu: e.QUANTDECK_GPU,
     maxQueue: e.QUANTDECK_MAX_QUEUE,
     extraModelDirs: folderList(e.QUANTDECK_EXTRA_MODEL_DIRS),
-    rpc: { host: rpcHost, port: e.QUANTDECK_RPC_PORT },
+    rpc: { host: rpcHost, port: e.QUANTDECK_RPC_PORT, threads: e.QUANTDECK_RPC_THREADS },
     textDirs: e.QUANTDECK_TEXT_DIRS ? folderList(e.QUANTDECK_TEXT_DIRS) : [join(dataDir, "texts")],
     downloads: {
       connections: e.QUANTDECK_DOWNLOAD_CONNECTIONS,
