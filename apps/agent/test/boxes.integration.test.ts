@@ -184,6 +184,13 @@ describe("boxes", () => {
       });
       for (const worker of workers)
         expect((await worker.api.call(api.rpcStatus)).running).toBe(true);
+      // What each worker received while the model loaded: its share of the tensors.
+      const sent = (await head.api.call(api.runtime)).split?.workers ?? [];
+      expect(sent.map((w) => w.name)).toEqual(["w1", "w2"]);
+      for (const worker of sent) {
+        expect(worker.expectedBytes).toBeGreaterThan(0);
+        expect(worker.receivedBytes).toBeGreaterThan(worker.expectedBytes / 4);
+      }
       const split = await head.api.call(api.generate, { body: greedy("The heptagon spins") });
       expect(split.text, model).toBe(alone.text);
       expect(split.stats.generatedTokens).toBe(alone.stats.generatedTokens);

@@ -257,6 +257,20 @@ export class Boxes {
     );
   }
 
+  /** What each worker's RPC server has received so far (0 for one that does not answer). */
+  async receivedBytes(names: string[]): Promise<number[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        const row = this.row(name);
+        if (!row) return 0;
+        const status = await this.client(row, CHECK_TIMEOUT_MS)
+          .call(api.rpcStatus)
+          .catch(() => null);
+        return status?.receivedBytes ?? 0;
+      }),
+    );
+  }
+
   /** Which of the workers no longer answer, for an error that names them. */
   async unreachableWorkers(names: string[]): Promise<string[]> {
     const down = await Promise.all(

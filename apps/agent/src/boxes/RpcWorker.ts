@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
 import { freemem } from "node:os";
@@ -45,6 +45,7 @@ export class RpcWorker {
       freeRamBytes: freemem(),
       freeVramBytes: await this.deps.freeVramBytes().catch(() => 0),
       startedAt: this.server?.startedAt ?? null,
+      receivedBytes: this.server ? await readReceivedBytes(this.deps.port) : 0,
     };
   }
 
@@ -158,4 +159,19 @@ export class RpcWorker {
       child.kill("SIGTERM");
     });
   }
+}
+
+/**
+ * What the RPC server's connections have received, from the kernel's TCP counters
+ * (`ss -ti`, iproute2): the tensors a head sends arrive this way. 0 where ss is missing.
+ */
+function readReceivedBytes(port: number): Promise<number> {
+  return new Promise((resolve) =>
+    execFile("ss", ["-tinH", `( sport = :${port} )`], { timeout: 3_000 }, (error, stdout) => {
+      if (error) return resolve(0);
+      let total = 0;
+      for (const match of stdout.matchAll(/bytes_received:(\d+)/g)) total += Number(match[1]);
+      resolve(total);
+    }),
+  );
 }

@@ -131,8 +131,8 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     });
   }
 
-  /** The engine's part of the runtime's status (the queue's is the queue's: see Runtime). */
-  status(): Omit<RuntimeStatus, "queue"> {
+  /** The engine's part of the runtime's status (the queue and a split are the runtime's). */
+  status(): Omit<RuntimeStatus, "queue" | "split"> {
     return {
       state: this.state,
       model: this.loaded,
@@ -370,7 +370,8 @@ export class EngineSupervisor extends EventEmitter<{ status: [] }> {
     });
   }
 
-  private reportProgress(progress: number): void {
+  /** Load progress, from the engine or from outside it (a split load's bytes sent to its workers). */
+  reportProgress(progress: number): void {
     this.loadProgress = progress;
     const now = performance.now();
     if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS || progress >= 1) {

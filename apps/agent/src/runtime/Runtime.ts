@@ -27,7 +27,11 @@ export interface WorkerPool {
   acquireWorkers(names: string[]): Promise<{ servers: string[]; tensorSplit: number[] }>;
   releaseWorkers(names: string[]): Promise<void>;
   unreachableWorkers(names: string[]): Promise<string[]>;
+  receivedBytes(names: string[]): Promise<number[]>;
 }
+
+/** How often a split load asks its workers what they have received. */
+const SPLIT_PROGRESS_INTERVAL_MS = 1_000;
 
 /** What the API layer calls: models by id, loading with the recipe's rules, generations. */
 export class Runtime {
@@ -35,6 +39,8 @@ export class Runtime {
 
   /** The worker boxes the loaded (or loading) model is split across. */
   private workerBoxes: string[] = [];
+  /** What each worker of a split model has received, during its load and after. */
+  private split: RuntimeStatus["split"] = null;
   /** The loaded split model's request, to repeat when a lost worker is back. */
   private splitLoad: { id: string; options: LoadOptions } | null = null;
   /** A split model waiting for its workers, after one was lost. */
@@ -60,7 +66,7 @@ export class Runtime {
 
   /** The engine, the loaded model, the queue. */
   status(): RuntimeStatus {
-    return { ...this.supervisor.status(), queue: this.queue.counts() };
+    return { ...this.supervisor.status(), queue: this.queue.counts(), split: this.split };
   }
 
   /** The id of the loaded model, if one is loaded. */
@@ -73,6 +79,24 @@ export class Runtime {
     this.splitLoad = null;
     await this.supervisor.unload();
     await this.releaseWorkers();
+  }
+
+  /** What the workers have received, published with the load's progress. */
+  private async followSplitLoad(workers: string[], expected: number[]): Promise<void> {
+    if (!this.workers || this.workerBoxes !== workers) return;
+    const received = await this.workers.receivedBytes(workers);
+    if (this.workerBoxes !== workers) return; // let go meanwhile
+    this.split = {
+      workers: workers.map((name, i) => ({
+        name,
+        receivedBytes: received[i] ?? 0,
+        expectedBytes: Math.round(expected[i] ?? 0),
+      })),
+    };
+    const total = expected.reduce((a, b) => a + b, 0);
+    const done = received.reduce((a, b) => a + b, 0);
+    if (total > 0 && this.supervisor.status().state === "loading")
+      this.supervisor.reportProgress(Math.min(0.99, done / total));
   }
 
   /** The agent is stopping: the workers' RPC servers stop with it. */
@@ -125,6 +149,7 @@ export class Runtime {
   async releaseWorkers(): Promise<void> {
     const names = this.workerBoxes;
     this.workerBoxes = [];
+    this.split = null;
     if (names.length > 0) await this.workers?.releaseWorkers(names);
   }
 
@@ -245,9 +270,16 @@ export class Runtime {
     this.splitLoad = null;
     const plan = await this.workers.acquireWorkers(workers);
     this.workerBoxes = workers;
+    // Tensors travel to the workers while llama-server loads: minutes for hundreds of GB.
+    const expected = plan.tensorSplit.map((share) => share * model.sizeBytes);
+    const progress = setInterval(
+      () => void this.followSplitLoad(workers, expected),
+      SPLIT_PROGRESS_INTERVAL_MS,
+    );
     try {
       const loaded = await this.supervisor.load({ model, ...resolved, rpc: plan });
       this.splitLoad = { id, options };
+      await this.followSplitLoad(workers, expected);
       return loaded;
     } catch (error) {
       const lost = await this.lostWorkers();
@@ -259,6 +291,8 @@ export class Runtime {
           hint: "Check the box and its agent (quantdeck box test), then load again.",
         });
       throw error;
+    } finally {
+      clearInterval(progress);
     }
   }
 

@@ -143,6 +143,7 @@ export const en = {
   "load.workers": "Split across boxes (llama.cpp RPC; llama-server engine)",
   "load.workers.measuring": "Measuring the links…",
   "load.workers.layers": "{count} layers",
+  "load.workers.sent": "{box}: {sent} received of about {expected}",
   "load.workers.speed": "Expected {low}–{high} tok/s split",
   "load.plan": "Plan for these settings",
   "load.predictedVram": "VRAM: {predicted} of {available}",

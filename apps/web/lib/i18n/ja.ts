@@ -145,6 +145,7 @@ export const ja: Record<keyof typeof en, string> = {
   "load.workers": "ボックスに分割（llama.cpp の RPC、llama-server エンジン）",
   "load.workers.measuring": "リンクを計測中…",
   "load.workers.layers": "{count} レイヤー",
+  "load.workers.sent": "{box}: 約 {expected} のうち {sent} 受信",
   "load.workers.speed": "分割時の予想 {low}〜{high} トークン/秒",
   "load.plan": "この設定でのプラン",
   "load.predictedVram": "VRAM: {available} 中 {predicted}",

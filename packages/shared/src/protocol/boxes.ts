@@ -79,6 +79,8 @@ export const rpcStatusSchema = z.object({
   freeRamBytes: z.number(),
   freeVramBytes: z.number(),
   startedAt: z.string().nullable(),
+  /** What the server has read since it started: tensors sent by the head (or its cache). */
+  receivedBytes: z.number().default(0),
 });
 export type RpcStatus = z.infer<typeof rpcStatusSchema>;
 

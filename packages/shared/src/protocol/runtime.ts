@@ -125,6 +125,15 @@ export const runtimeStatusSchema = z.object({
   engineRestarts: z.number().int(),
   /** The engine process, for resource monitoring. */
   enginePid: z.number().int().nullable(),
+  /** A model split across worker boxes: what each has received (tensors travel at load). */
+  split: z
+    .object({
+      workers: z.array(
+        z.object({ name: z.string(), receivedBytes: z.number(), expectedBytes: z.number() }),
+      ),
+    })
+    .nullable()
+    .default(null),
   /** Which engine serves generation, and why. */
   engine: z
     .object({ kind: z.enum(["node-llama-cpp", "llama-server"]), reason: z.string() })

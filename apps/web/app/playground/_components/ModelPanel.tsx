@@ -293,6 +293,19 @@ export function ModelPanel() {
           </div>
         </details>
 
+        {status?.split && (
+          <ul data-testid="split-progress" className="grid gap-0.5 text-xs text-zinc-500">
+            {status.split.workers.map((worker) => (
+              <li key={worker.name}>
+                {t("load.workers.sent", {
+                  box: worker.name,
+                  sent: formatBytes(worker.receivedBytes),
+                  expected: formatBytes(worker.expectedBytes),
+                })}
+              </li>
+            ))}
+          </ul>
+        )}
         {/* Worker boxes are this agent's; a page showing a box has its own. */}
         {currentBox() === null && capabilities.expertsOnCpu && (
           <WorkersPicker
