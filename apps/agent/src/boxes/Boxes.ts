@@ -44,6 +44,13 @@ const unknownBox = (name: string) =>
     hint: "List the boxes: quantdeck box ls, or Settings → Boxes.",
   });
 
+const boxExists = (name: string) =>
+  new AgentError({
+    code: "boxExists",
+    title: `A box named ${name} exists`,
+    hint: "Pick another name, or change that box instead.",
+  });
+
 /**
  * The other agents this one manages ("boxes"): stored with their tokens (which never leave
  * this agent), checked on request, relayed to, and used as workers of a split model. Every
@@ -63,12 +70,7 @@ export class Boxes {
   }
 
   async add(request: AddBoxRequest): Promise<Box> {
-    if (this.row(request.name))
-      throw new AgentError({
-        code: "boxExists",
-        title: `A box named ${request.name} exists`,
-        hint: "Pick another name, or change that box instead.",
-      });
+    if (this.row(request.name)) throw boxExists(request.name);
     this.db
       .prepare("INSERT INTO boxes (name, url, token, created_at) VALUES (?, ?, ?, ?)")
       .run(request.name, normalizeUrl(request.url), request.token ?? null, Date.now());
@@ -91,12 +93,7 @@ export class Boxes {
       url: change.url !== undefined ? normalizeUrl(change.url) : row.url,
       token: change.token !== undefined ? change.token : row.token,
     };
-    if (next.name !== name && this.row(next.name))
-      throw new AgentError({
-        code: "boxExists",
-        title: `A box named ${next.name} exists`,
-        hint: "Pick another name.",
-      });
+    if (next.name !== name && this.row(next.name)) throw boxExists(next.name);
     this.db
       .prepare("UPDATE boxes SET name = ?, url = ?, token = ? WHERE name = ?")
       .run(next.name, next.url, next.token, name);

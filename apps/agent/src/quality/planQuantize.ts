@@ -1,5 +1,11 @@
 import { fitsBlocks, tensorByteSize, type GgmlTypeName } from "@quantdeck/gguf-synth";
-import type { QuantFileType, QuantizeRequest, TensorRule, TensorType } from "@quantdeck/shared";
+import {
+  typesNeedingImatrix,
+  type QuantFileType,
+  type QuantizeRequest,
+  type TensorRule,
+  type TensorType,
+} from "@quantdeck/shared";
 import { AgentError } from "../errors/AgentError.js";
 import { badRequest } from "../errors/commonErrors.js";
 import { tensorBytes, type TensorDescription } from "../catalog/modelAnatomy.js";
@@ -32,15 +38,6 @@ const MAIN_TYPE: Record<QuantFileType, GgmlTypeName> = {
   IQ1_S: "IQ1_S",
 };
 
-/** Types llama-quantize makes only with an importance matrix. */
-const NEEDS_IMATRIX = new Set<QuantFileType>([
-  "IQ1_S",
-  "IQ1_M",
-  "IQ2_XXS",
-  "IQ2_XS",
-  "IQ2_S",
-  "IQ2_M",
-]);
 /** Precisions a quant is made from; anything lower is a requantization. */
 const HIGH_PRECISION = new Set(["F32", "F16", "BF16", "Q8_0"]);
 
@@ -100,7 +97,7 @@ export function planQuantize(
   request: QuantizeRequest,
   source: { dominantType: string; tensors: TensorDescription[] },
 ): QuantizePlan {
-  if (NEEDS_IMATRIX.has(request.type) && !request.imatrix)
+  if (typesNeedingImatrix.has(request.type) && !request.imatrix)
     throw badRequest(
       `${request.type} needs an importance matrix`,
       "Turn on the importance matrix (computed from the evaluation text with llama-imatrix), or pick IQ3_XXS or a K-quant (Q2_K and up).",

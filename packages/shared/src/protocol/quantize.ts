@@ -29,6 +29,16 @@ export const quantFileTypes = [
   "IQ1_S",
 ] as const;
 export const quantFileTypeSchema = z.enum(quantFileTypes);
+
+/** Types llama-quantize makes only with an importance matrix. */
+export const typesNeedingImatrix: ReadonlySet<string> = new Set([
+  "IQ1_S",
+  "IQ1_M",
+  "IQ2_XXS",
+  "IQ2_XS",
+  "IQ2_S",
+  "IQ2_M",
+]);
 export type QuantFileType = z.infer<typeof quantFileTypeSchema>;
 
 /** The tensor types a rule may give a tensor (ggml's types, as --tensor-type takes them). */

@@ -4,6 +4,7 @@ import {
   api,
   quantFileTypes,
   tensorTypes,
+  typesNeedingImatrix,
   type QuantFileType,
   type QuantizePlan,
   type QuantizeRequest,
@@ -20,16 +21,6 @@ import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
 import { useDebounced } from "@/lib/useDebounced";
-
-/** Types llama-quantize makes only with an importance matrix. */
-const NEEDS_IMATRIX = new Set<QuantFileType>([
-  "IQ1_S",
-  "IQ1_M",
-  "IQ2_XXS",
-  "IQ2_XS",
-  "IQ2_S",
-  "IQ2_M",
-]);
 
 type Parsed = { ok: true; rules: TensorRule[] } | { ok: false; line: number; problem: string };
 
@@ -196,7 +187,7 @@ export function MakeQuant() {
           />
           {t("quant.imatrix")}
         </label>
-        {NEEDS_IMATRIX.has(type) && !imatrix && (
+        {typesNeedingImatrix.has(type) && !imatrix && (
           <p className="text-xs text-amber-700 dark:text-amber-400">
             {t("quant.imatrix.needed", { type })}
           </p>
