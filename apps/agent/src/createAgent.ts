@@ -39,6 +39,7 @@ import { readGgufHeader } from "./models/readGgufHeader.js";
 import { EngineSupervisor } from "./runtime/EngineSupervisor.js";
 import { GenerationQueue } from "./runtime/GenerationQueue.js";
 import { Boxes } from "./boxes/Boxes.js";
+import { isPrivateAddress } from "./api/security/hostChecks.js";
 import { RpcWorker } from "./boxes/RpcWorker.js";
 import { QualityRuns } from "./quality/QualityRuns.js";
 import { QuantizeJobs } from "./quality/QuantizeJobs.js";
@@ -127,6 +128,11 @@ export async function createAgent(config: AgentConfig): Promise<Agent> {
   );
   // Other agents this one manages, and this one as a worker of another's split model.
   const boxes = new Boxes(db, `${hostname()} (${config.dataDir})`);
+  if (!isPrivateAddress(config.rpc.host))
+    log.warn(
+      "llama.cpp's RPC will listen on a public address when a serving box asks: it has no authentication, and anyone who reaches the port can use this box's devices and read what they hold",
+      { host: config.rpc.host, port: config.rpc.port },
+    );
   const rpcWorker = new RpcWorker({
     host: config.rpc.host,
     port: config.rpc.port,

@@ -59,4 +59,17 @@ describe("loadConfig", () => {
       "other",
     ]);
   });
+
+  it("serves llama.cpp's RPC on loopback or a private address only, unless forced", () => {
+    expect(loadConfig([], {}).rpc).toEqual({ host: "127.0.0.1", port: 50052, threads: undefined });
+    for (const host of ["10.0.0.2", "172.20.1.1", "192.168.1.9", "100.100.1.1", "fd12:3456::1"])
+      expect(loadConfig([], { QUANTDECK_RPC_HOST: host }).rpc.host).toBe(host);
+    for (const host of ["0.0.0.0", "::", "8.8.8.8", "172.32.0.1", "gpubox.example"])
+      expect(() => loadConfig([], { QUANTDECK_RPC_HOST: host })).toThrow(
+        /Refusing to serve llama\.cpp's RPC on/,
+      );
+    expect(
+      loadConfig([], { QUANTDECK_RPC_HOST: "0.0.0.0", QUANTDECK_RPC_ALLOW_PUBLIC: "1" }).rpc.host,
+    ).toBe("0.0.0.0");
+  });
 });

@@ -175,9 +175,12 @@ describe("boxes", () => {
 
   it("splits a model across two boxes with the same greedy output as one box", async () => {
     for (const model of ["llama.gguf", "ds.gguf"]) {
+      // This replaces the previous split model, whose workers are then let go.
       await head.api.call(api.load, {
         body: { model, options: { threads: 2, contextSize: 512 } },
       });
+      for (const worker of workers)
+        expect((await worker.api.call(api.rpcStatus)).running).toBe(false);
       const alone = await head.api.call(api.generate, { body: greedy("The heptagon spins") });
       await head.api.call(api.load, {
         body: { model, options: { threads: 2, contextSize: 512, workers: ["w1", "w2"] } },
@@ -194,11 +197,12 @@ describe("boxes", () => {
       const split = await head.api.call(api.generate, { body: greedy("The heptagon spins") });
       expect(split.text, model).toBe(alone.text);
       expect(split.stats.generatedTokens).toBe(alone.stats.generatedTokens);
-      await head.api.call(api.unload);
-      // Unloading stops the RPC servers it started.
-      for (const worker of workers)
-        expect((await worker.api.call(api.rpcStatus)).running).toBe(false);
     }
+    expect((await head.api.call(api.runtime)).engineRestarts).toBe(0);
+    await head.api.call(api.unload);
+    // Unloading stops the RPC servers it started.
+    for (const worker of workers)
+      expect((await worker.api.call(api.rpcStatus)).running).toBe(false);
   });
 
   it("names the box whose RPC server dies mid-answer, stays up, and loads again once it is back", async () => {

@@ -61,7 +61,7 @@ export class Boxes {
 
   constructor(
     private readonly db: Db,
-    /** Who this agent is to its workers (its hostname and a per-start id). */
+    /** Who this agent is to its workers (its hostname and data folder: the same after a restart). */
     private readonly headName: string,
   ) {}
 

@@ -258,7 +258,9 @@ export class Runtime {
     }
     const resolved = resolveLoadOptions(options, model.header, this.physicalCores);
     const workers = resolved.options.workers;
-    // Another load replaces the model: the old split's workers are let go either way.
+    // Another load replaces the model. A split one is unloaded before its workers are let
+    // go: its llama-server would lose them mid-way otherwise (and abort).
+    if (this.workerBoxes.length > 0) await this.supervisor.unload();
     await this.releaseWorkers();
     if (workers.length === 0) return this.supervisor.load({ model, ...resolved });
     if (!this.workers || this.supervisor.status().engine.kind !== "llama-server")
