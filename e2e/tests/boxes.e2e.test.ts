@@ -42,6 +42,20 @@ describe("boxes", () => {
       .toBe("true");
     expect(await row.getByTestId("box-summary").innerText()).toMatch(/RAM/);
     expect(await card.getByTestId("box-token").inputValue()).toBe("");
+    // A wrong token is told apart; the right one again makes it reachable.
+    const retoken = async (token: string) => {
+      await row.getByTestId("box-change-token").click();
+      await row.getByTestId("box-new-token").fill(token);
+      await row.getByTestId("box-save-token").click();
+    };
+    await retoken("not-the-right-token-at-all");
+    await expect
+      .poll(() => row.getByTestId("box-state").innerText(), { timeout: 20_000 })
+      .toBe("token refused");
+    await retoken(TOKEN);
+    await expect
+      .poll(() => row.getByTestId("box-state").getAttribute("data-ok"), { timeout: 20_000 })
+      .toBe("true");
     expect(await page.content()).not.toContain(TOKEN);
   });
 
@@ -61,6 +75,7 @@ describe("boxes", () => {
       .poll(() => page.getByTestId("hw-cpu").innerText(), { timeout: 20_000 })
       .not.toBe("");
     expect(await page.getByTestId("box-switcher").inputValue()).toBe("gpu1");
+    expect(await page.getByTestId("hardware-card").innerText()).toMatch(/^BOX GPU1|^Box gpu1/i);
     // The socket too, through the relay to the box's.
     await expect
       .poll(() => page.getByTestId("connection-state").getAttribute("data-state"), {

@@ -1,13 +1,10 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
 import { field, option } from "@/components/formStyles";
-import { currentBox, switchToBox } from "@/lib/agent/boxTarget";
+import { switchToBox, useViewedBox } from "@/lib/agent/boxTarget";
 import { agentQueries } from "@/lib/agent/queries";
 import { useI18n } from "@/lib/i18n/I18nProvider";
-
-const noChanges = () => () => undefined;
 
 /**
  * Which box every page shows: this agent, or one of the boxes it manages. Shown once there
@@ -16,8 +13,7 @@ const noChanges = () => () => undefined;
 export function BoxSwitcher() {
   const { t } = useI18n();
   const boxes = useQuery(agentQueries.boxes());
-  // The browser's choice; the server renders "this agent" (a switch reloads the page).
-  const box = useSyncExternalStore(noChanges, currentBox, () => null);
+  const box = useViewedBox();
   const names = boxes.data?.boxes.map((b) => b.name) ?? [];
   if (names.length === 0 && box === null) return null;
   return (

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card, Field } from "@/components/Card";
 import { UsageBar } from "@/components/UsageBar";
+import { useViewedBox } from "@/lib/agent/boxTarget";
 import { agentQueries } from "@/lib/agent/queries";
 import { formatBytes } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/I18nProvider";
@@ -11,8 +12,9 @@ export function HardwareCard() {
   const { t } = useI18n();
   const { data: hw } = useQuery(agentQueries.hardware());
   const disk = hw?.disks.find((d) => d.role === "models");
+  const box = useViewedBox();
   return (
-    <Card title={t("hw.title")} testId="hardware-card">
+    <Card title={box ? t("hw.titleBox", { box }) : t("hw.title")} testId="hardware-card">
       {hw ? (
         <div className="grid gap-3">
           <dl>

@@ -1,3 +1,5 @@
+import { useSyncExternalStore } from "react";
+
 /**
  * Which box the dashboard's pages talk to: this agent, or another one it manages ("a box"),
  * reached through this agent's relay at /api/boxes/NAME/relay. Kept per browser; switching
@@ -28,4 +30,11 @@ export function switchToBox(name: string | null): void {
     // storage off: the switch lasts until the reload only
   }
   window.location.reload();
+}
+
+const noChanges = () => () => undefined;
+
+/** The box the pages show, for components; the server renders "this agent" (a switch reloads). */
+export function useViewedBox(): string | null {
+  return useSyncExternalStore(noChanges, currentBox, () => null);
 }

@@ -51,11 +51,16 @@ export function BoxesCard() {
       localAgentApi.call(api.updateBox, { params: { name: from }, body: { name: to } }),
     onSuccess: refresh,
   });
+  const retoken = useMutation({
+    mutationFn: ({ box, token }: { box: string; token: string | null }) =>
+      localAgentApi.call(api.updateBox, { params: { name: box }, body: { token } }),
+    onSuccess: refresh,
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim() && url.trim()) add.mutate();
   };
-  const error = add.error ?? test.error ?? remove.error ?? rename.error;
+  const error = add.error ?? test.error ?? remove.error ?? rename.error ?? retoken.error;
 
   return (
     <Card title={t("boxes.title")} testId="settings-boxes">
@@ -68,6 +73,7 @@ export function BoxesCard() {
             onTest={() => test.mutate(box.name)}
             onRemove={() => remove.mutate(box.name)}
             onRename={(to) => rename.mutate({ from: box.name, to })}
+            onToken={(token) => retoken.mutate({ box: box.name, token })}
           />
         ))}
       </ul>
@@ -122,13 +128,18 @@ function BoxRow({
   onTest,
   onRemove,
   onRename,
+  onToken,
 }: {
   box: Box;
   onTest: () => void;
   onRemove: () => void;
   onRename: (to: string) => void;
+  /** A new token (tested at once), or null to remove it. */
+  onToken: (token: string | null) => void;
 }) {
   const { t } = useI18n();
+  // A new token is typed in a password field, never in a prompt that shows it.
+  const [newToken, setNewToken] = useState<string | null>(null);
   const state = boxState(box.check);
   const summary = box.check?.summary;
   return (
@@ -178,10 +189,43 @@ function BoxRow({
         >
           {t("boxes.rename")}
         </button>
+        <button
+          type="button"
+          data-testid="box-change-token"
+          className={button}
+          onClick={() => setNewToken(newToken === null ? "" : null)}
+        >
+          {t("boxes.changeToken")}
+        </button>
         <button type="button" className={button} onClick={onRemove}>
           {t("boxes.remove")}
         </button>
       </div>
+      {newToken !== null && (
+        <form
+          className="flex flex-wrap gap-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            onToken(newToken || null);
+            setNewToken(null);
+          }}
+        >
+          <HiddenLabel htmlFor={`box-token-${box.name}`}>{t("boxes.token")}</HiddenLabel>
+          <input
+            id={`box-token-${box.name}`}
+            data-testid="box-new-token"
+            type="password"
+            autoComplete="off"
+            className={`${control} max-w-80`}
+            placeholder={t("boxes.newToken")}
+            value={newToken}
+            onChange={(e) => setNewToken(e.target.value)}
+          />
+          <button type="submit" data-testid="box-save-token" className={button}>
+            {t("boxes.saveToken")}
+          </button>
+        </form>
+      )}
     </li>
   );
 }
