@@ -87,6 +87,17 @@ describe("boxes", () => {
     expect(
       (await fetch(`${head.url}/api/boxes/w1/relay/api/boxes/w2/relay/api/status`)).status,
     ).toBe(404);
+    // Nothing but a box's API is relayed, and no unknown box.
+    for (const path of [
+      "/api/boxes/w1/relay/etc/passwd",
+      "/api/boxes/w1/relay/%2e%2e/%2e%2e/metrics",
+      "/api/boxes/w1/relay/",
+      "/api/boxes/nobox/relay/api/status",
+    ])
+      expect((await fetch(`${head.url}${path}`)).status, path).toBe(404);
+    await expect(
+      TestSocket.open(head.url.replace("http", "ws") + "/api/boxes/nobox/relay/api/ws"),
+    ).rejects.toThrow(/404/);
 
     // The box's WebSocket too: its status (it wants a token; the head does not).
     const socket = await TestSocket.open(

@@ -56,6 +56,13 @@ describe("resource monitor", () => {
       "NVIDIA H100 80GB HBM3",
     ]);
     expect(history.samples[1]!.t - history.samples[0]!.t).toBeGreaterThan(500);
+    // The newest only, as a fleet view asks; a count that is no count is a 400.
+    const newest = monitorHistorySchema.parse(
+      await (await fetch(`${agent.url}/api/monitor?last=1`)).json(),
+    );
+    expect(newest.samples).toHaveLength(1);
+    expect(newest.samples[0]!.t).toBeGreaterThanOrEqual(last.t);
+    expect((await fetch(`${agent.url}/api/monitor?last=0`)).status).toBe(400);
   });
 
   it("streams samples with the live generation speed, and exposes /metrics", async () => {

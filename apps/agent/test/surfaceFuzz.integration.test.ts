@@ -70,6 +70,15 @@ const ROUTES = [
   "/api/quality/texts",
   "/api/quality/runs",
   "/api/quality/runs/x/cancel",
+  "/api/boxes",
+  "/api/boxes/x",
+  "/api/boxes/x/test",
+  "/api/boxes/x/relay/api/status",
+  "/api/boxes/x/relay/../../metrics",
+  "/api/boxes/plan",
+  "/api/rpc",
+  "/api/rpc/start",
+  "/api/rpc/stop",
   "/api/engine",
   "/api/settings",
   "/api/compare/sandbox",
@@ -80,7 +89,7 @@ const ROUTES = [
   "/api/ws",
 ];
 /** Routes that start heavy work when a valid request reaches them: not for a fuzz. */
-const HEAVY = new Set(["/api/engine/build", "/api/runtime/bench"]);
+const HEAVY = new Set(["/api/engine/build", "/api/runtime/bench", "/api/rpc/start"]);
 
 function fuzzRequest(r: ReturnType<typeof seededRandom>) {
   const route = r.pick(ROUTES);

@@ -12,6 +12,7 @@ import { AgentError } from "../errors/AgentError.js";
 import { isLoopbackHost } from "../api/security/hostChecks.js";
 import type { Db } from "../store/openDatabase.js";
 import type { SplitWorker } from "../planner/planSplit.js";
+import type { RpcPlan } from "../runtime/engineMessages.js";
 import { log } from "../util/log.js";
 import { probeLink } from "./linkProbe.js";
 
@@ -28,14 +29,6 @@ interface BoxRow {
 const CHECK_TIMEOUT_MS = 5_000;
 /** How long a worker has to start its RPC server. */
 const RPC_TIMEOUT_MS = 30_000;
-
-/** The servers and split a load across boxes gives llama-server (`--rpc`, `--tensor-split`). */
-export interface RpcPlan {
-  servers: string[];
-  /** Each worker's share of the layers, in `servers`' order (from its free memory). */
-  tensorSplit: number[];
-  workers: string[];
-}
 
 const unknownBox = (name: string) =>
   new AgentError({
@@ -140,7 +133,8 @@ export class Boxes {
       const [hardware, runtime, monitor] = await Promise.all([
         client.call(api.hardware),
         client.call(api.runtime),
-        client.call(api.monitor),
+        // The newest sample only: the fleet view checks every box every 15 s.
+        client.call(api.monitor, { query: { last: 1 } }),
       ]);
       check.summary = {
         cpu: hardware.cpu.model,
@@ -209,7 +203,6 @@ export class Boxes {
       return {
         servers: statuses.map((s) => s.endpoint),
         tensorSplit: offered.map((bytes) => Math.round((bytes / total) * 1000) / 1000),
-        workers: names,
       };
     } catch (error) {
       await this.releaseWorkers(started);

@@ -28,17 +28,17 @@ export interface PlanOptions {
 
 const GiB = 1024 ** 3;
 /** Per GPU, held back for the CUDA context and compute buffers. */
-const gpuReserve = (gpu: GpuInfo) => 1 * GiB + 0.03 * gpu.vramTotalBytes;
+export const gpuReserve = (gpu: GpuInfo) => 1 * GiB + 0.03 * gpu.vramTotalBytes;
 /** RAM held back for the OS, the agent and the dashboard. */
-const RAM_RESERVE = 2 * GiB;
+export const RAM_RESERVE = 2 * GiB;
 /** Share of peak bandwidth that decoding achieves, low and high (llama.cpp typically 40–70%). */
-const EFFICIENCY = { low: 0.4, high: 0.7 };
+export const EFFICIENCY = { low: 0.4, high: 0.7 };
 
 /** llama.cpp's default batch, which sizes the compute buffers. */
 const BATCH = 512;
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-const layerTotal = (l: LayerBytes) =>
+export const layerTotal = (l: LayerBytes) =>
   l.attention + l.denseFfn + l.routedExperts + l.sharedExperts + l.norms;
 
 /**

@@ -9,7 +9,7 @@ import {
 import type { LayerBytes, ModelAnatomy } from "../catalog/modelAnatomy.js";
 import { gigabytes } from "../util/gigabytes.js";
 import { cpuBandwidthGBs, gpuBandwidthGBs } from "./memoryBandwidth.js";
-import { planFit } from "./planFit.js";
+import { EFFICIENCY, gpuReserve, layerTotal, planFit, RAM_RESERVE } from "./planFit.js";
 
 export interface SplitWorker {
   name: string;
@@ -19,11 +19,6 @@ export interface SplitWorker {
   problem: string | null;
 }
 
-const GiB = 1024 ** 3;
-const RAM_RESERVE = 2 * GiB;
-const gpuReserve = (vramTotal: number) => 1 * GiB + 0.03 * vramTotal;
-/** Share of peak bandwidth that decoding achieves, as the one-box planner assumes. */
-const EFFICIENCY = { low: 0.4, high: 0.7 };
 /**
  * RPC round trips per worker and token: the input's set_tensor, graph_compute, the
  * output's get_tensor (llama.cpp's ggml-rpc sends each as its own command).
@@ -33,8 +28,6 @@ const TRIPS_PER_TOKEN = 3;
 const ASSUMED_LINK: LinkProbe = { latencyMs: 0.5, megabitsPerSecond: 1000 };
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-const layerTotal = (l: LayerBytes) =>
-  l.attention + l.denseFfn + l.routedExperts + l.sharedExperts + l.norms;
 
 /** What a box can give a model: free VRAM with GPUs, else free RAM, less a reserve. */
 function budgetOf(hardware: HardwareInfo) {
@@ -42,7 +35,7 @@ function budgetOf(hardware: HardwareInfo) {
     return {
       device: "gpu" as const,
       bytes: hardware.gpus.reduce(
-        (sum, gpu) => sum + Math.max(0, gpu.vramFreeBytes - gpuReserve(gpu.vramTotalBytes)),
+        (sum, gpu) => sum + Math.max(0, gpu.vramFreeBytes - gpuReserve(gpu)),
         0,
       ),
       bandwidthGBs: Math.min(...hardware.gpus.map((gpu) => gpuBandwidthGBs(gpu).value)),

@@ -1,13 +1,7 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  qualityRunSchema,
-  type QualityPlan,
-  type QualityRun,
-  type QualityRunRequest,
-} from "@quantdeck/shared";
-import type { ModelAnatomy } from "../catalog/modelAnatomy.js";
+import { type QualityPlan, type QualityRun, type QualityRunRequest } from "@quantdeck/shared";
 import { bitsPerWeight } from "../catalog/quantMix.js";
 import { readModelAnatomy } from "../catalog/readModelAnatomy.js";
 import { AgentError } from "../errors/AgentError.js";
@@ -19,7 +13,17 @@ import { log } from "../util/log.js";
 import { lastChunk, parseFinalPerplexity, parseKlDivergence } from "./parsePerplexity.js";
 import { runTool, ToolExit, type ToolRun } from "./runTool.js";
 import { gigabytes } from "../util/gigabytes.js";
-import { listEvaluationTexts, resolveEvaluationText, type ResolvedText } from "./evaluationText.js";
+import { listEvaluationTexts, resolveEvaluationText } from "./evaluationText.js";
+import { QualityRunStore } from "./QualityRunStore.js";
+import {
+  hasWholeLogits,
+  keyOfLogits,
+  linkLogits,
+  logitsCompleteMarker,
+  logitsFile,
+  logitsFileBytes,
+} from "./referenceLogits.js";
+import { sameModel } from "./sameModel.js";
 
 export interface QualityDeps {
   db: Db;
@@ -34,28 +38,11 @@ export interface QualityDeps {
   publish(run: QualityRun): void;
 }
 
-const unknownRun = (id: string) =>
-  new AgentError({
-    code: "unknownQualityRun",
-    title: `No quality run ${id.slice(0, 64)}`,
-    hint: "List the runs: GET /api/quality/runs.",
-  });
-
 /** Runs of a candidate's step before its missing statistics are an error. */
 const STATISTICS_ATTEMPTS = 3;
 
 /** Room kept free beyond the logits file. */
 const DISK_MARGIN_BYTES = 1024 ** 3;
-
-/** llama-perplexity's --kl-divergence-base file: the tokens, then per chunk the second half's log-probabilities as 16-bit values. */
-export function logitsFileBytes(vocab: number, contextSize: number, chunks: number): number {
-  const perToken = (2 * Math.floor((vocab + 1) / 2) + 4) * 2;
-  return (
-    16 +
-    4 * contextSize * chunks +
-    chunks * (contextSize - 1 - Math.floor(contextSize / 2)) * perToken
-  );
-}
 
 /**
  * Quality runs: the reference's logits computed once, then each candidate's drift from them
@@ -72,21 +59,18 @@ export class QualityRuns {
   /** Runs deleted in this agent: nothing may write them back. */
   private readonly deleted = new Set<string>();
 
-  constructor(private readonly deps: QualityDeps) {}
+  private readonly store: QualityRunStore;
+
+  constructor(private readonly deps: QualityDeps) {
+    this.store = new QualityRunStore(deps.db);
+  }
 
   list(): QualityRun[] {
-    return (
-      this.deps.db.prepare("SELECT data FROM quality_runs ORDER BY created_at DESC").all() as {
-        data: string;
-      }[]
-    ).map((row) => qualityRunSchema.parse(JSON.parse(row.data)));
+    return this.store.list();
   }
 
   get(id: string): QualityRun {
-    const row = this.deps.db.prepare("SELECT data FROM quality_runs WHERE id = ?").get(id) as
-      { data: string } | undefined;
-    if (!row) throw unknownRun(id);
-    return qualityRunSchema.parse(JSON.parse(row.data));
+    return this.store.get(id);
   }
 
   /** The default text's size, and the texts in the agent's text folders. */
@@ -205,28 +189,22 @@ export class QualityRuns {
 
   /** The newest finished run that kept its logits for the same reference, text and shape. */
   private keptLogits(key: string): QualityRun | null {
-    const rows = this.deps.db
-      .prepare("SELECT data FROM quality_runs WHERE logits_key = ? ORDER BY created_at DESC")
-      .all(key) as { data: string }[];
-    for (const row of rows) {
-      const run = qualityRunSchema.parse(JSON.parse(row.data));
-      const folder = this.folder(run.id);
-      if (
-        run.keepLogits &&
-        run.referenceStep.state === "done" &&
-        existsSync(join(folder, "logits.complete")) &&
-        existsSync(join(folder, "logits.bin"))
-      )
-        return run;
-    }
-    return null;
+    return (
+      this.store
+        .withLogitsKey(key)
+        .find(
+          (run) =>
+            run.keepLogits &&
+            run.referenceStep.state === "done" &&
+            hasWholeLogits(this.folder(run.id)),
+        ) ?? null
+    );
   }
 
-  /** A hard link: no copy of many GB, and either run may be deleted without the other's loss. */
+  /** The kept logits of `from` for `to`; false (and computed again) where they cannot be linked. */
   private linkLogits(from: string, to: string): boolean {
     try {
-      linkSync(join(this.folder(from), "logits.bin"), join(this.folder(to), "logits.bin"));
-      writeFileSync(join(this.folder(to), "logits.complete"), "");
+      linkLogits(this.folder(from), this.folder(to));
       return true;
     } catch (error) {
       log.warn("kept logits could not be linked; computing them again", {
@@ -253,7 +231,7 @@ export class QualityRuns {
   delete(id: string): void {
     this.cancel(id);
     this.deleted.add(id);
-    this.deps.db.prepare("DELETE FROM quality_runs WHERE id = ?").run(id);
+    this.store.remove(id);
     rmSync(this.folder(id), { recursive: true, force: true });
     log.info("quality run deleted", { id });
   }
@@ -282,8 +260,8 @@ export class QualityRuns {
     let run = this.get(id);
     if (run.state !== "running" || this.closing || this.cancelled.has(id)) return;
     const folder = this.folder(id);
-    const logits = join(folder, "logits.bin");
-    const complete = join(folder, "logits.complete");
+    const logits = logitsFile(folder);
+    const complete = logitsCompleteMarker(folder);
     const common = [
       "-c",
       String(run.contextSize),
@@ -413,7 +391,7 @@ export class QualityRuns {
 
   private end(run: QualityRun) {
     run.finishedAt = new Date().toISOString();
-    if (!run.keepLogits) rmSync(join(this.folder(run.id), "logits.bin"), { force: true });
+    if (!run.keepLogits) rmSync(logitsFile(this.folder(run.id)), { force: true });
     this.save(run);
     log.info("quality run ended", { id: run.id, state: run.state });
   }
@@ -423,55 +401,11 @@ export class QualityRuns {
     // A cancel wins over a step that finishes meanwhile; a deleted run stays deleted.
     if (this.deleted.has(run.id)) return;
     if (this.cancelled.has(run.id) && run.state !== "cancelled") return;
-    this.deps.db
-      .prepare(
-        `INSERT INTO quality_runs (id, created_at, data, logits_key) VALUES (?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
-      )
-      .run(run.id, Date.parse(run.createdAt), JSON.stringify(run), logitsKey ?? null);
+    this.store.write(run, logitsKey);
     this.deps.publish(structuredClone(run));
   }
 
   private folder(id: string) {
     return join(this.deps.dir, id);
   }
-}
-
-/**
- * What the reference's logits depend on: the reference file (path, size, modification
- * time), the text's bytes, the context and the chunks.
- */
-function keyOfLogits(
-  referencePath: string,
-  text: ResolvedText,
-  contextSize: number,
-  chunks: number,
-): string {
-  const file = statSync(referencePath);
-  return createHash("sha256")
-    .update(JSON.stringify([referencePath, file.size, file.mtimeMs, contextSize, chunks]))
-    .update(text.sha256)
-    .digest("hex");
-}
-
-/** A candidate of another architecture or vocabulary cannot be compared token by token. */
-function sameModel(refId: string, ref: ModelAnatomy, id: string, candidate: ModelAnatomy) {
-  if (ref.architecture !== candidate.architecture)
-    throw new AgentError({
-      code: "modelsDiffer",
-      title: `${id} is ${candidate.architecture}; the reference ${refId} is ${ref.architecture}`,
-      hint: "Compare quants of the same model.",
-    });
-  if (ref.vocabSize !== candidate.vocabSize)
-    throw new AgentError({
-      code: "modelsDiffer",
-      title: `${id} has a vocabulary of ${candidate.vocabSize} tokens; the reference ${refId} has ${ref.vocabSize}`,
-      hint: "Compare quants of the same model: their vocabularies must be the same.",
-    });
-  if (ref.layerCount !== candidate.layerCount || ref.embeddingLength !== candidate.embeddingLength)
-    throw new AgentError({
-      code: "modelsDiffer",
-      title: `${id} has ${candidate.layerCount} layers of ${candidate.embeddingLength}; the reference ${refId} has ${ref.layerCount} of ${ref.embeddingLength}`,
-      hint: "Compare quants of the same model.",
-    });
 }

@@ -20,6 +20,7 @@ import type {
   EnginePrompt,
   EngineRequest,
   GpuMode,
+  RpcPlan,
 } from "./engineMessages.js";
 import type { Engine, EngineFactory } from "../engines/Engine.js";
 import { NodeLlamaCppEngine } from "../engines/nodeLlamaCpp/NodeLlamaCppEngine.js";
@@ -32,7 +33,7 @@ export interface LoadTarget {
   options: ResolvedLoadOptions;
   warnings: RuntimeWarning[];
   /** Worker boxes' RPC servers holding part of the model (llama-server's --rpc). */
-  rpc?: { servers: string[]; tensorSplit: number[] } | undefined;
+  rpc?: RpcPlan | undefined;
 }
 
 type GenerateRequest = Omit<Extract<EngineRequest, { type: "generate" }>, "type" | "id">;

@@ -18,13 +18,14 @@ import { resolveLoadOptions } from "./resolveLoadOptions.js";
 import { AgentError } from "../errors/AgentError.js";
 import { modelNotLoaded } from "../errors/commonErrors.js";
 import { log } from "../util/log.js";
+import type { RpcPlan } from "./engineMessages.js";
 
 /** How often a split model whose worker was lost tries to load again. */
 const REJOIN_INTERVAL_MS = 5_000;
 
 /** The boxes a split model's layers go to (Boxes, in the agent). */
 export interface WorkerPool {
-  acquireWorkers(names: string[]): Promise<{ servers: string[]; tensorSplit: number[] }>;
+  acquireWorkers(names: string[]): Promise<RpcPlan>;
   releaseWorkers(names: string[]): Promise<void>;
   unreachableWorkers(names: string[]): Promise<string[]>;
   receivedBytes(names: string[]): Promise<number[]>;

@@ -21,6 +21,13 @@ export interface PlainMessage {
 export type EnginePrompt =
   { mode: "chat"; messages: PlainMessage[] } | { mode: "raw"; text: string };
 
+/** Worker boxes' RPC servers a split model uses (`--rpc`), and each one's share (`--tensor-split`). */
+export interface RpcPlan {
+  servers: string[];
+  /** In `servers`' order, from the memory each worker offers. */
+  tensorSplit: number[];
+}
+
 export type EngineRequest =
   | {
       type: "load";
@@ -29,7 +36,7 @@ export type EngineRequest =
       options: ResolvedLoadOptions;
       gpu: GpuMode;
       /** Worker boxes' RPC servers and their shares (llama-server only). */
-      rpc: { servers: string[]; tensorSplit: number[] } | null;
+      rpc: RpcPlan | null;
     }
   | { type: "unload"; id: string }
   | {

@@ -1,5 +1,5 @@
 /**
- * Every user-facing string of the dashboard, in English (en.ts) and Japanese (ja.ts).
+ * Every user-facing string of the dashboard, in English (en/) and Japanese (ja/), one file per part of the dashboard in each.
  * Japanese must have every key English has (the type enforces it).
  */
 import { fillTemplate } from "@quantdeck/shared";

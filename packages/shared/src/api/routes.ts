@@ -366,7 +366,13 @@ export const api = {
   }),
 
   /** The last 15 minutes, oldest first; new samples stream on the "monitor" topic. */
-  monitor: defineRoute({ method: "GET", path: "/api/monitor", response: monitorHistorySchema }),
+  /** The last 15 minutes of samples; `last=N` only the newest N (a fleet view needs one). */
+  monitor: defineRoute({
+    method: "GET",
+    path: "/api/monitor",
+    query: z.object({ last: z.coerce.number().int().min(1).max(100_000).optional() }),
+    response: monitorHistorySchema,
+  }),
   /** Prometheus' text format. */
   metrics: defineRoute({ method: "GET", path: "/metrics" }),
 

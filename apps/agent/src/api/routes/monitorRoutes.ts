@@ -13,10 +13,13 @@ export function monitorRoutes(
   websocketClients: () => number,
   apiKeys: () => ApiKey[],
 ) {
-  serveRoute(app, api.monitor, () => ({
-    intervalMs: SAMPLE_INTERVAL_MS,
-    samples: sampler.history.toArray(),
-  }));
+  serveRoute(app, api.monitor, ({ query }) => {
+    const samples = sampler.history.toArray();
+    return {
+      intervalMs: SAMPLE_INTERVAL_MS,
+      samples: query.last === undefined ? samples : samples.slice(-query.last),
+    };
+  });
 
   serveRoute(app, api.metrics, (_, c) => {
     const totals = runtime.generationTotals();
